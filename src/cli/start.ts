@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { startRuntime } from '../runtime.js';
+import { addConfigOption, loadForCommand, loggerFor } from './options.js';
+import { runUntilSignal } from './process.js';
+
+export function register(program: Command): void {
+  addConfigOption(program.command('start'))
+    .description('run picket: probes, ingest, detection, escalation and the HTTP server')
+    .action(async (opts: { config: string }, cmd: Command) => {
+      const config = loadForCommand(opts.config);
+      if (!config) {
+        process.exitCode = 1;
+        return;
+      }
+      const logger = loggerFor(cmd);
+      await runUntilSignal(logger, () => startRuntime(config, { logger }));
+    });
+}

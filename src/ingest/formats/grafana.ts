@@ -1,0 +1,5 @@
+import { z } from 'zod';
+
+export const format = 'grafana';
+
+export const options = z.object({});

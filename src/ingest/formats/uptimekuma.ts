@@ -1,0 +1,5 @@
+import { z } from 'zod';
+
+export const format = 'uptimekuma';
+
+export const options = z.object({});

@@ -1,0 +1,131 @@
+export interface BatchWriterOptions<T> {
+  /** Writes one batch; runs as one transaction, so a batch is committed whole or not at all. */
+  flush: (items: T[]) => void;
+  /** Flush as soon as this many items wait. */
+  maxItems?: number;
+  /** Flush at most this long after the first item of a batch arrived. */
+  maxDelayMs?: number;
+  /**
+   * Items queued with `push` that failed to commit are kept and retried, up to this many (the oldest are
+   * dropped and counted beyond it), so a store outage costs memory within a bound instead of data at once.
+   */
+  maxRetained?: number;
+  onError?: (err: unknown, batchSize: number) => void;
+}
+
+interface Entry<T> {
+  item: T;
+  done?: { resolve: () => void; reject: (err: unknown) => void };
+}
+
+/**
+ * Groups writes into transactions: one commit per ~250 ms or ~500 rows instead of one per row, so the event
+ * loop is never held for long and SQLite is not asked for thousands of fsyncs.
+ */
+export class BatchWriter<T> {
+  private queue: Entry<T>[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private closed = false;
+  private readonly maxItems: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetained: number;
+  readonly stats = { flushes: 0, items: 0, failures: 0, dropped: 0 };
+
+  constructor(private readonly opts: BatchWriterOptions<T>) {
+    this.maxItems = opts.maxItems ?? 500;
+    this.maxDelayMs = opts.maxDelayMs ?? 250;
+    this.maxRetained = opts.maxRetained ?? 100_000;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Queues an item; resolves once it is committed, rejects if its batch fails (the caller answers 503). */
+  write(item: T): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ item, done: { resolve, reject } }));
+  }
+
+  /** Queues an item without waiting; a failed batch keeps it for the next attempt. */
+  push(item: T): void {
+    this.enqueue({ item });
+  }
+
+  /** Commits everything queued now, synchronously, in batches of maxItems. Throws if a commit fails. */
+  flushNow(): void {
+    this.clearTimers();
+    while (this.queue.length > 0) this.flushBatch();
+  }
+
+  private flushBatch(): void {
+    const batch = this.queue.splice(0, this.maxItems);
+    try {
+      this.opts.flush(batch.map((e) => e.item));
+    } catch (err) {
+      this.stats.failures++;
+      const retained = batch.filter((e) => !e.done);
+      for (const e of batch) e.done?.reject(err);
+      this.queue = retained.concat(this.queue);
+      const excess = this.queue.length - this.maxRetained;
+      if (excess > 0) {
+        this.queue.splice(0, excess);
+        this.stats.dropped += excess;
+      }
+      if (this.queue.length > 0 && !this.closed) this.armTimer();
+      throw err;
+    }
+    this.stats.flushes++;
+    this.stats.items += batch.length;
+    for (const e of batch) e.done?.resolve();
+  }
+
+  /** Flushes what is queued and stops; later writes are refused. */
+  close(): void {
+    this.closed = true;
+    try {
+      this.flushNow();
+    } finally {
+      this.clearTimers();
+    }
+  }
+
+  private enqueue(entry: Entry<T>): void {
+    if (this.closed) {
+      const err = new Error('writer is closed');
+      if (entry.done) entry.done.reject(err);
+      return;
+    }
+    this.queue.push(entry);
+    if (this.queue.length >= this.maxItems) {
+      if (!this.immediate) this.immediate = setImmediate(() => this.flushQuietly());
+    } else {
+      this.armTimer();
+    }
+  }
+
+  private armTimer(): void {
+    if (!this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.maxDelayMs);
+  }
+
+  /** One batch per turn of the event loop, so a long queue never holds the loop for long. */
+  private flushQuietly(): void {
+    this.clearTimers();
+    if (this.queue.length === 0) return;
+    try {
+      this.flushBatch();
+    } catch (err) {
+      this.opts.onError?.(err, this.queue.length);
+      return;
+    }
+    if (this.queue.length >= this.maxItems) this.immediate = setImmediate(() => this.flushQuietly());
+    else if (this.queue.length > 0) this.armTimer();
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { BatchWriter } from '../../src/store/batch-writer.js';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('BatchWriter', () => {
+  it('groups writes that arrive together into one flush and resolves each after it', async () => {
+    const batches: number[][] = [];
+    const w = new BatchWriter<number>({ flush: (items) => batches.push(items), maxDelayMs: 20 });
+    const done = Promise.all([w.write(1), w.write(2), w.write(3)]);
+    expect(batches).toEqual([]);
+    await done;
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('flushes as soon as maxItems wait, without waiting for the delay', async () => {
+    const batches: number[][] = [];
+    const w = new BatchWriter<number>({ flush: (items) => batches.push(items), maxItems: 3, maxDelayMs: 60_000 });
+    for (let i = 0; i < 7; i++) w.push(i);
+    await tick(5);
+    expect(batches.slice(0, 2)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    w.close();
+    expect(batches[2]).toEqual([6]);
+  });
+
+  it('rejects awaited writes of a failed batch but keeps pushed items for the next attempt', async () => {
+    let fail = true;
+    const flushed: string[] = [];
+    const errors: unknown[] = [];
+    const w = new BatchWriter<string>({
+      flush: (items) => {
+        if (fail) throw new Error('disk I/O error');
+        flushed.push(...items);
+      },
+      maxDelayMs: 5,
+      onError: (err) => errors.push(err),
+    });
+    w.push('probe-1');
+    const acked = w.write('webhook-1');
+    await expect(acked).rejects.toThrow('disk I/O error');
+    expect(w.pending).toBe(1);
+    fail = false;
+    await tick(30);
+    expect(flushed).toEqual(['probe-1']);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('bounds what it keeps during an outage and counts what it drops', () => {
+    const w = new BatchWriter<number>({
+      flush: () => {
+        throw new Error('readonly database');
+      },
+      maxItems: 10,
+      maxRetained: 25,
+      maxDelayMs: 60_000,
+    });
+    for (let i = 0; i < 40; i++) w.push(i);
+    expect(() => w.flushNow()).toThrow('readonly database');
+    expect(w.pending).toBe(25);
+    expect(w.stats.dropped).toBe(15);
+  });
+
+  it('refuses writes after close', async () => {
+    const w = new BatchWriter<number>({ flush: () => undefined });
+    w.close();
+    await expect(w.write(1)).rejects.toThrow('closed');
+  });
+});
