@@ -6,8 +6,8 @@ export const STOP_TIMEOUT_MS = 10_000;
  * Starts something long-running and stops it on SIGINT/SIGTERM: drain, close, exit 0. A second signal, or a stop
  * that takes longer than the bound, exits at once with status 1 so an operator is never stuck.
  */
-export async function runUntilSignal(logger: Logger, start: () => Promise<{ stop(): Promise<void> }>): Promise<void> {
-  let running: { stop(): Promise<void> };
+export async function runUntilSignal(logger: Logger, start: () => Promise<{ stop(): Promise<void>; reload?(): unknown }>): Promise<void> {
+  let running: { stop(): Promise<void>; reload?(): unknown };
   try {
     running = await start();
   } catch (err) {
@@ -44,5 +44,9 @@ export async function runUntilSignal(logger: Logger, start: () => Promise<{ stop
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', () => {
+      logger.info('SIGHUP: reloading configuration');
+      running.reload?.();
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonPath } from '../json-path.js';
 
 /** Accepts a number, or digits in a string (what `${PORT}` interpolation produces). */
 function numeric<T extends z.ZodNumber>(inner: T) {
@@ -48,3 +49,7 @@ export const byteSize = () =>
 /** A list that may also be written as a single item. */
 export const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+/** A JSON path of the subset picket reads (`$.a.b[0]['c d']`), checked at load time. */
+export const jsonPath = () =>
+  z.string().refine((p) => parseJsonPath(p) !== null, { message: "expected a JSON path such as $.token or $.data[0]['id']" });

@@ -1,3 +1,4 @@
+import { CheckRepository } from './check-repository.js';
 import { openDatabase, type Db } from './database.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
 
@@ -6,7 +7,11 @@ import { migrate, readMigrations, type Migration } from './migrator.js';
  * the database handle, so a second backend can implement the same surface.
  */
 export class Store {
-  private constructor(readonly db: Db) {}
+  readonly checks: CheckRepository;
+
+  private constructor(readonly db: Db) {
+    this.checks = new CheckRepository(db);
+  }
 
   /** Opens the database and applies pending migrations (refusing to go on if one fails). */
   static open(file: string): Store {
