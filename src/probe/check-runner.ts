@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ObservationSink } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
@@ -52,6 +53,8 @@ export class CheckRunner {
   private readonly abort = new AbortController();
 
   constructor(private readonly opts: CheckRunnerOptions) {
+    // Every probe in flight listens on this one signal; thousands of checks are expected, not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.scheduler = new Scheduler({
       clock: opts.clock,
       concurrency: opts.concurrency,

@@ -2,20 +2,19 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { rootCertificates, type TLSSocket } from 'node:tls';
+import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls';
 import got, { RequestError, TimeoutError, type Method, type Request } from 'got';
 import { packageInfo } from '../package-info.js';
 import type { HttpRequestOptions } from './check.js';
 import type { ErrorClass, PhaseTimings, ProbeContext } from './types.js';
 
 /**
- * A fresh connection per probe: pooled sockets would hide a dead backend behind a live connection and make
- * TLS and connect timings meaningless.
+ * A fresh connection and a full TLS handshake per probe: pooled sockets would hide a dead backend behind a live
+ * connection, and resumed TLS sessions would skip the certificate the probe is there to see.
  */
-const agents = {
-  http: new http.Agent({ keepAlive: false }),
-  https: new https.Agent({ keepAlive: false }),
-};
+const AGENT_OPTIONS = { keepAlive: false, maxCachedSessions: 0 };
+const httpAgent = new http.Agent(AGENT_OPTIONS);
+const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
 /** got configured for probing: no retries, no throwing on HTTP status, no redirects unless asked. */
 const probeClient = got.extend({
@@ -24,9 +23,27 @@ const probeClient = got.extend({
   followRedirect: false,
   decompress: true,
   cache: false,
-  agent: agents,
   headers: { 'user-agent': `picket/${packageInfo.version} (uptime and security probe)` },
 });
+
+const caAgents = new Map<string, https.Agent>();
+
+/**
+ * An agent per extra-CA file, holding one TLS context with the system roots plus that CA (trusted in addition,
+ * not instead). Building a context parses every root certificate, which costs more CPU than the whole
+ * handshake, so it is done once per file, not once per probe.
+ */
+function agentFor(ca: string | undefined, configDir: string): https.Agent {
+  if (!ca) return httpsAgent;
+  const file = path.resolve(configDir, ca);
+  let agent = caAgents.get(file);
+  if (!agent) {
+    const secureContext = createSecureContext({ ca: [...rootCertificates, readFileSync(file, 'utf8')] });
+    agent = new https.Agent({ ...AGENT_OPTIONS, secureContext });
+    caAgents.set(file, agent);
+  }
+  return agent;
+}
 
 export interface ExchangeRequest {
   url: string;
@@ -49,19 +66,6 @@ export interface Exchange {
   error?: { class: ErrorClass; message: string };
 }
 
-const caCache = new Map<string, string[]>();
-
-/** The system roots plus the check's own CA file: a private CA is trusted in addition, not instead. */
-function readCa(file: string, configDir: string): string[] {
-  const full = path.resolve(configDir, file);
-  let cas = caCache.get(full);
-  if (!cas) {
-    cas = [...rootCertificates, readFileSync(full, 'utf8')];
-    caCache.set(full, cas);
-  }
-  return cas;
-}
-
 /** One HTTP request as a probe sees it: status, headers, a capped body, phase timings and the certificate. */
 export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise<Exchange> {
   const started = performance.now();
@@ -73,19 +77,18 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
     followRedirect: req.options.followRedirects,
     maxRedirects: 5,
     timeout: { request: req.timeoutMs },
-    https: {
-      rejectUnauthorized: req.options.tlsVerify,
-      certificateAuthority: req.options.ca ? readCa(req.options.ca, ctx.configDir) : undefined,
-    },
+    agent: { http: httpAgent, https: agentFor(req.options.ca, ctx.configDir) },
+    https: { rejectUnauthorized: req.options.tlsVerify },
     signal: ctx.signal,
   });
   stream.once('response', (res: http.IncomingMessage) => {
     out.status = res.statusCode;
     out.headers = res.headers;
     const socket = res.socket as TLSSocket | null;
-    if (socket && typeof socket.getPeerCertificate === 'function') {
-      const cert = socket.getPeerCertificate();
-      if (cert?.valid_to) out.certExpiresAt = Date.parse(cert.valid_to);
+    if (socket && typeof socket.getPeerX509Certificate === 'function') {
+      // The X509 object parses lazily; getPeerCertificate() would also compute three fingerprints per probe.
+      const validTo = socket.getPeerX509Certificate()?.validTo;
+      if (validTo) out.certExpiresAt = Date.parse(validTo);
       out.tlsProtocol = socket.getProtocol() ?? undefined;
     }
   });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { collect, runCli, spawnCli, waitForOutput } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir, writeTree } from '../helpers/temp.js';
 
 describe('picket CLI', () => {
@@ -63,12 +63,11 @@ describe('picket CLI', () => {
   it('start exits 0 within 2 s of SIGTERM, and of SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const dir = writeTree(tempDir(), { 'picket.yaml': 'storage: { path: ./data/picket.db }\n' });
-      const child = spawnCli(['start'], { cwd: dir });
-      const done = collect(child, 20_000);
-      await waitForOutput(child, /picket started/);
+      const picket = spawnCli(['start'], { cwd: dir });
+      await picket.waitFor(/picket started/);
       const sent = Date.now();
-      child.kill(signal);
-      const r = await done;
+      picket.child.kill(signal);
+      const r = await picket.done;
       expect(r.code, r.stderr + r.stdout).toBe(0);
       expect(Date.now() - sent).toBeLessThan(2_000);
       expect(existsSync(path.join(dir, 'data', 'picket.db'))).toBe(true);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { collect, spawnCli, waitForOutput } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { startServer } from '../helpers/servers.js';
 import { tempDir, writeTree } from '../helpers/temp.js';
 
@@ -11,24 +11,23 @@ describe('picket start', () => {
     const server = await startServer((_req, res) => res.end('ok'));
     const check = (id: string) => `- { id: ${id}, service: auth, kind: http, url: "${server.url}/${id}", interval: 1s }\n`;
     const dir = writeTree(tempDir(), { 'picket.yaml': 'storage: { path: ./picket.db }\nservices:\n  auth: {}\n', 'checks/a.yaml': check('first') });
-    const child = spawnCli(['start', '--log-level', 'debug'], { cwd: dir });
-    const done = collect(child, 30_000);
-    await waitForOutput(child, /"checks":1,"msg":"scheduler running"/);
-    await waitForOutput(child, /picket started/);
+    const picket = spawnCli(['start', '--log-level', 'debug'], { cwd: dir });
+    await picket.waitFor(/"checks":1,"msg":"scheduler running"/);
+    await picket.waitFor(/picket started/);
 
     writeFileSync(path.join(dir, 'checks', 'b.yaml'), check('second'));
-    child.kill('SIGHUP');
-    await waitForOutput(child, /"checks":2,"msg":"configuration reloaded"/);
+    picket.child.kill('SIGHUP');
+    await picket.waitFor(/"checks":2,"msg":"configuration reloaded"/);
     const seen = () => new Set(server.requests.map((r) => r.url));
-    for (let i = 0; i < 50 && !seen().has('/second'); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(seen()).toEqual(new Set(['/first', '/second']));
+    for (let i = 0; i < 50 && seen().size < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen(), picket.output).toEqual(new Set(['/first', '/second']));
 
     writeFileSync(path.join(dir, 'checks', 'b.yaml'), '- { id: second, kind: nope }\n');
-    child.kill('SIGHUP');
-    await waitForOutput(child, /reload refused: configuration has errors/);
+    picket.child.kill('SIGHUP');
+    await picket.waitFor(/reload refused: configuration has errors/);
 
-    child.kill('SIGTERM');
-    const r = await done;
+    picket.child.kill('SIGTERM');
+    const r = await picket.done;
     expect(r.code).toBe(0);
     const db = new Database(path.join(dir, 'picket.db'), { readonly: true });
     const rows = db.prepare('SELECT c.id, count(r.ts) AS runs FROM checks c LEFT JOIN probe_results r ON r.check_key = c.key GROUP BY c.id ORDER BY c.id').all() as { id: string; runs: number }[];

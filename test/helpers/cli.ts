@@ -10,57 +10,83 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `picket` CLI to completion. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  const child = spawnCli(args, opts);
-  return collect(child, opts.timeoutMs ?? 20_000);
+/** A running `picket` process whose output is kept from the start, so no line is missed between waits. */
+export interface CliProcess {
+  child: ChildProcess;
+  /** Everything printed so far, stdout and stderr interleaved. */
+  readonly output: string;
+  /** Resolves when the output so far, or what comes next, matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when the process has exited. */
+  done: Promise<CliResult>;
 }
 
-export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], {
+/** Runs the built `picket` CLI to completion. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return spawnCli(args, { ...opts }).done;
+}
+
+export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-}
-
-export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
+  let output = '';
+  const waiters = new Set<() => void>();
+  const onData = (which: 'out' | 'err') => (d: Buffer) => {
+    const text = d.toString();
+    if (which === 'out') stdout += text;
+    else stderr += text;
+    output += text;
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', onData('out'));
+  child.stderr!.on('data', onData('err'));
+  let exited = false;
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`picket ${child.spawnargs.slice(2).join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
+      reject(new Error(`picket ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 30_000} ms\n${output}`));
+    }, opts.timeoutMs ?? 30_000);
     child.on('close', (code, signal) => {
+      exited = true;
       clearTimeout(timer);
+      for (const w of waiters) w();
       resolve({ code, signal, stdout, stderr });
     });
   });
-}
-
-/** Resolves when the process writes a line matching `pattern` to stdout or stderr. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; got:\n${seen}`)), timeoutMs);
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = pattern.exec(seen);
-      if (m) {
+  const waitFor = (pattern: RegExp, timeoutMs = 15_000) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const m = pattern.exec(output);
+        if (m) {
+          cleanup();
+          resolve(m[0]);
+        } else if (exited) {
+          cleanup();
+          reject(new Error(`process exited before printing ${pattern}; got:\n${output}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; got:\n${output}`));
+      }, timeoutMs);
+      const cleanup = () => {
         clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        child.stderr?.off('data', onData);
-        resolve(m[0]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      if (!pattern.test(seen)) reject(new Error(`process exited before printing ${pattern}; got:\n${seen}`));
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
     });
-  });
+  return {
+    child,
+    get output() {
+      return output;
+    },
+    waitFor,
+    done,
+  };
 }

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { TestPki } from '../test/helpers/certs.js';
+
+/** One line of BENCHMARKS.md. */
+export interface Figure {
+  figure: string;
+  how: string;
+  /** The measured value, as text with its unit. */
+  value: string;
+  /** The baseline measured in the same run, when the target is a ratio. */
+  baseline?: string;
+  ratio?: number;
+  target: string;
+  pass: boolean;
+  /** Anything a reader needs to judge the number (runs, spread). */
+  note?: string;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const median = (values: number[]) => percentile(values, 50);
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
+
+export function tempDir(prefix = 'picket-bench-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface Target {
+  http: string;
+  https: string;
+  caFile: string;
+  process: ChildProcess;
+  stop(): void;
+}
+
+/** Starts bench/target-server.mjs in its own process with a certificate from a fresh test CA. */
+export async function startTarget(): Promise<Target> {
+  const dir = tempDir();
+  const pki = new TestPki();
+  const leaf = pki.leaf();
+  const keyFile = path.join(dir, 'key.pem');
+  const certFile = path.join(dir, 'cert.pem');
+  const caFile = path.join(dir, 'ca.pem');
+  writeFileSync(keyFile, leaf.key);
+  writeFileSync(certFile, leaf.cert);
+  writeFileSync(caFile, pki.ca.cert);
+  const script = fileURLToPath(new URL('./target-server.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, keyFile, certFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ports = await new Promise<{ http: number; https: number }>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()) as { http: number; https: number }));
+    child.once('exit', (code) => reject(new Error(`target server exited with ${code}`)));
+  });
+  return {
+    http: `http://127.0.0.1:${ports.http}`,
+    https: `https://localhost:${ports.https}`,
+    caFile,
+    process: child,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+/** Max event-loop delay while `fn` runs, in ms. */
+export async function withLoopLag<T>(fn: () => Promise<T>): Promise<{ result: T; maxLagMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  try {
+    const result = await fn();
+    return { result, maxLagMs: h.max / 1e6 };
+  } finally {
+    h.disable();
+  }
+}
+
+/** CPU time (user + system) of this process spent in `fn`, in ms. */
+export async function cpuOf(fn: () => Promise<void>): Promise<number> {
+  const before = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / 1000;
+}
