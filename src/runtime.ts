@@ -5,13 +5,22 @@ import { loadConfig, type PicketConfig } from './config/load.js';
 import { formatIssue } from './config/issues.js';
 import type { Observation, ObservationSink } from './correlate/observation.js';
 import type { Logger } from './log.js';
+import { ServiceMatcher } from './ingest/service-matcher.js';
+import { TelemetryIngest } from './ingest/telemetry.js';
+import { WebhookIngest } from './ingest/webhooks.js';
+import { ingestRoutes } from './ingest/routes.js';
 import { CheckRunner } from './probe/check-runner.js';
+import { externalEventRoutes } from './server/api/external-events.js';
+import { startHttpServer, type HttpServer } from './server/http-server.js';
 import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
 
 export interface Runtime {
   readonly store: Store;
   readonly runner: CheckRunner;
+  readonly http: HttpServer;
+  readonly webhooks: WebhookIngest;
+  readonly telemetry: TelemetryIngest;
   /** Subscribes to every observation (probe results, external events, telemetry). */
   observe(sink: ObservationSink): void;
   /** Re-reads the config file and applies what can change without a restart (checks); keeps running on errors. */
@@ -38,6 +47,17 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     for (const sink of sinks) sink(o);
   };
 
+  const matcher = new ServiceMatcher(config.services);
+  const webhooks = new WebhookIngest({ sources: config.sources, matcher, store: store.ingest, clock, logger, onObservation: emit });
+  const telemetry = new TelemetryIngest({ ...config.telemetry, matcher, store: store.ingest, logger, onObservation: emit });
+  const http = await startHttpServer({
+    host: config.server.host,
+    port: config.server.port,
+    logger,
+    plugins: [ingestRoutes(webhooks, telemetry), externalEventRoutes(store.ingest)],
+  });
+  logger.info({ url: http.url }, 'listening');
+
   const runner = new CheckRunner({ store: store.checks, configDir: config.dir, clock, logger, onObservation: emit });
   runner.setChecks(config.checks);
   runner.start();
@@ -62,6 +82,9 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   return {
     store,
     runner,
+    http,
+    webhooks,
+    telemetry,
     observe(sink) {
       sinks.push(sink);
     },
@@ -77,6 +100,10 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     },
     async stop() {
       for (const job of jobs) await job.destroy();
+      // Stop taking requests first; what was accepted is committed before the store closes.
+      await http.close();
+      webhooks.close();
+      telemetry.close();
       await runner.stop();
       store.close();
       logger.info('stopped');

@@ -6,7 +6,8 @@ function numeric<T extends z.ZodNumber>(inner: T) {
   return z.preprocess((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v), inner);
 }
 
-export const port = () => numeric(z.number().int().min(1).max(65535));
+/** A TCP port; 0 (listen only) means any free port. */
+export const port = () => numeric(z.number().int().min(0).max(65535));
 
 export const positiveInt = (max = Number.MAX_SAFE_INTEGER) => numeric(z.number().int().positive().max(max));
 

@@ -28,18 +28,18 @@ const sourceAuthSchema = z.discriminatedUnion(
   sourceAuthTypes.map((a) => z.strictObject({ type: z.literal(a.type), ...a.schema.shape })) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>],
 );
 
+const sourceBaseShape = {
+  auth: sourceAuthSchema,
+  maxBodyBytes: byteSize().prefault('1MiB'),
+  /** Requests per second this source may send before it gets 429 with Retry-After. */
+  rateLimit: positiveInt().default(200),
+};
+
 const sourceSchema = z.discriminatedUnion(
   'format',
-  sourceFormats.map((f) =>
-    z.strictObject({
-      format: z.literal(f.format),
-      auth: sourceAuthSchema,
-      maxBodyBytes: byteSize().prefault('1MiB'),
-      /** Requests per second this source may send before it gets 429 with Retry-After. */
-      rateLimit: positiveInt().default(200),
-      ...f.options.shape,
-    }),
-  ) as unknown as [z.ZodObject<{ format: z.ZodLiteral<string>; auth: typeof sourceAuthSchema }>],
+  sourceFormats.map((f) => z.strictObject({ format: z.literal(f.format), ...sourceBaseShape, ...f.options.shape })) as unknown as [
+    z.ZodObject<typeof sourceBaseShape & { format: z.ZodLiteral<string> }>,
+  ],
 );
 
 const channelSchema = z.discriminatedUnion(

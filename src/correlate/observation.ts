@@ -39,7 +39,58 @@ export interface ProbeObservation {
   findingsCleared: Finding[];
 }
 
-export type Observation = ProbeObservation;
+export type ExternalState = 'down' | 'up' | 'degraded' | 'unknown';
+
+/** What every webhook format maps to: one state change (or report) of one external monitor. */
+export interface ExternalEvent {
+  source: string;
+  /** The sender's id for this event, when it has one; duplicates of it are not processed twice. */
+  eventId?: string;
+  /** The monitor's id, or its URL when it has no id. */
+  monitorKey: string;
+  name?: string;
+  url?: string;
+  state: ExternalState;
+  statusCode?: number;
+  responseTimeMs?: number;
+  reason?: string;
+  location?: string;
+  occurredAt: number;
+  /** A service named by the sender itself (an Alertmanager `service` label), tried before monitor matching. */
+  serviceHint?: string;
+}
+
+/** An external monitor's report, assigned to a service. */
+export interface ExternalObservation {
+  type: 'external';
+  ts: number;
+  service: string;
+  /** True when no configured monitor matched and the service was derived from the URL host. */
+  serviceDerived: boolean;
+  event: ExternalEvent;
+}
+
+export type AuthOutcome = 'success' | 'failure' | 'none';
+
+/** One request to the protected API, as its telemetry reported it. */
+export interface RequestObservation {
+  type: 'request';
+  ts: number;
+  service: string;
+  method?: string;
+  route: string;
+  status: number;
+  latencyMs?: number;
+  ip: string;
+  user?: string;
+  auth: AuthOutcome;
+  bytesOut?: number;
+  ua?: string;
+  country?: string;
+  asn?: number;
+}
+
+export type Observation = ProbeObservation | ExternalObservation | RequestObservation;
 
 /** Where sources hand observations over; the correlator (or replay) is on the other side. */
 export type ObservationSink = (o: Observation) => void;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
-import type { ObservationSink } from '../correlate/observation.js';
+import type { ProbeObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { CheckRecord, RunRecord, StoredCheck } from '../store/check-repository.js';
@@ -21,7 +21,7 @@ export interface CheckRunnerOptions {
   configDir: string;
   clock: Clock;
   logger: Logger;
-  onObservation: ObservationSink;
+  onObservation: (o: ProbeObservation) => void;
   concurrency?: number;
   perHost?: number;
   /** How long stop() lets runs in flight finish before aborting them. */

@@ -1,6 +1,9 @@
-export interface BatchWriterOptions<T> {
-  /** Writes one batch; runs as one transaction, so a batch is committed whole or not at all. */
-  flush: (items: T[]) => void;
+export interface BatchWriterOptions<T, R> {
+  /**
+   * Writes one batch; runs as one transaction, so a batch is committed whole or not at all. May return one result
+   * per item (an assigned id), which `write` resolves with.
+   */
+  flush: (items: T[]) => R[] | void;
   /** Flush as soon as this many items wait. */
   maxItems?: number;
   /** Flush at most this long after the first item of a batch arrived. */
@@ -13,17 +16,17 @@ export interface BatchWriterOptions<T> {
   onError?: (err: unknown, batchSize: number) => void;
 }
 
-interface Entry<T> {
+interface Entry<T, R> {
   item: T;
-  done?: { resolve: () => void; reject: (err: unknown) => void };
+  done?: { resolve: (result: R) => void; reject: (err: unknown) => void };
 }
 
 /**
  * Groups writes into transactions: one commit per ~250 ms or ~500 rows instead of one per row, so the event
  * loop is never held for long and SQLite is not asked for thousands of fsyncs.
  */
-export class BatchWriter<T> {
-  private queue: Entry<T>[] = [];
+export class BatchWriter<T, R = void> {
+  private queue: Entry<T, R>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
@@ -32,7 +35,7 @@ export class BatchWriter<T> {
   private readonly maxRetained: number;
   readonly stats = { flushes: 0, items: 0, failures: 0, dropped: 0 };
 
-  constructor(private readonly opts: BatchWriterOptions<T>) {
+  constructor(private readonly opts: BatchWriterOptions<T, R>) {
     this.maxItems = opts.maxItems ?? 500;
     this.maxDelayMs = opts.maxDelayMs ?? 250;
     this.maxRetained = opts.maxRetained ?? 100_000;
@@ -43,7 +46,7 @@ export class BatchWriter<T> {
   }
 
   /** Queues an item; resolves once it is committed, rejects if its batch fails (the caller answers 503). */
-  write(item: T): Promise<void> {
+  write(item: T): Promise<R> {
     return new Promise((resolve, reject) => this.enqueue({ item, done: { resolve, reject } }));
   }
 
@@ -60,8 +63,9 @@ export class BatchWriter<T> {
 
   private flushBatch(): void {
     const batch = this.queue.splice(0, this.maxItems);
+    let results: R[] | void;
     try {
-      this.opts.flush(batch.map((e) => e.item));
+      results = this.opts.flush(batch.map((e) => e.item));
     } catch (err) {
       this.stats.failures++;
       const retained = batch.filter((e) => !e.done);
@@ -77,7 +81,7 @@ export class BatchWriter<T> {
     }
     this.stats.flushes++;
     this.stats.items += batch.length;
-    for (const e of batch) e.done?.resolve();
+    batch.forEach((e, i) => e.done?.resolve((results ? results[i] : undefined) as R));
   }
 
   /** Flushes what is queued and stops; later writes are refused. */
@@ -90,7 +94,7 @@ export class BatchWriter<T> {
     }
   }
 
-  private enqueue(entry: Entry<T>): void {
+  private enqueue(entry: Entry<T, R>): void {
     if (this.closed) {
       const err = new Error('writer is closed');
       if (entry.done) entry.done.reject(err);

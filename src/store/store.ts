@@ -1,5 +1,6 @@
 import { CheckRepository } from './check-repository.js';
 import { openDatabase, type Db } from './database.js';
+import { IngestRepository } from './ingest-repository.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
 
 /**
@@ -8,9 +9,11 @@ import { migrate, readMigrations, type Migration } from './migrator.js';
  */
 export class Store {
   readonly checks: CheckRepository;
+  readonly ingest: IngestRepository;
 
   private constructor(readonly db: Db) {
     this.checks = new CheckRepository(db);
+    this.ingest = new IngestRepository(db);
   }
 
   /** Opens the database and applies pending migrations (refusing to go on if one fails). */

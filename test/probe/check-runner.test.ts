@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import type { Observation } from '../../src/correlate/observation.js';
+import type { ProbeObservation } from '../../src/correlate/observation.js';
 import { createLogger } from '../../src/log.js';
 import { CheckRunner } from '../../src/probe/check-runner.js';
 import { decode, quantile } from '../../src/store/histogram.js';
@@ -21,7 +21,7 @@ describe('CheckRunner', () => {
     });
     const file = path.join(tempDir(), 'picket.db');
     const check = makeCheck({ id: 'api', kind: 'http', url: server.url, failureThreshold: 2, confirmRetries: 0 });
-    const observations: Observation[] = [];
+    const observations: ProbeObservation[] = [];
     let store = Store.open(file);
     let runner = new CheckRunner({ store: store.checks, configDir: '.', clock: systemClock, logger, onObservation: (o) => observations.push(o), timers: false });
     runner.setChecks([check]);

@@ -6,7 +6,7 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('BatchWriter', () => {
   it('groups writes that arrive together into one flush and resolves each after it', async () => {
     const batches: number[][] = [];
-    const w = new BatchWriter<number>({ flush: (items) => batches.push(items), maxDelayMs: 20 });
+    const w = new BatchWriter<number>({ flush: (items) => void batches.push(items), maxDelayMs: 20 });
     const done = Promise.all([w.write(1), w.write(2), w.write(3)]);
     expect(batches).toEqual([]);
     await done;
@@ -15,7 +15,7 @@ describe('BatchWriter', () => {
 
   it('flushes as soon as maxItems wait, without waiting for the delay', async () => {
     const batches: number[][] = [];
-    const w = new BatchWriter<number>({ flush: (items) => batches.push(items), maxItems: 3, maxDelayMs: 60_000 });
+    const w = new BatchWriter<number>({ flush: (items) => void batches.push(items), maxItems: 3, maxDelayMs: 60_000 });
     for (let i = 0; i < 7; i++) w.push(i);
     await tick(5);
     expect(batches.slice(0, 2)).toEqual([[0, 1, 2], [3, 4, 5]]);
@@ -64,5 +64,12 @@ describe('BatchWriter', () => {
     const w = new BatchWriter<number>({ flush: () => undefined });
     w.close();
     await expect(w.write(1)).rejects.toThrow('closed');
+  });
+});
+
+describe('BatchWriter results', () => {
+  it('resolves each write with its own result from the flush', async () => {
+    const w = new BatchWriter<string, number>({ flush: (items) => items.map((s) => s.length), maxDelayMs: 5 });
+    expect(await Promise.all([w.write('a'), w.write('abc'), w.write('ab')])).toEqual([1, 3, 2]);
   });
 });

@@ -1,6 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { secret } from '../../config/secret.js';
+import { secureEqual } from '../../secure-compare.js';
+import { checkTimestamp, header, type SignedRequest, type Verdict } from './types.js';
 
 export const type = 'hmac-sha256';
 
@@ -14,3 +17,20 @@ export const schema = z.object({
   timestampHeader: z.string().optional(),
   tolerance: duration().prefault('5m'),
 });
+
+/** HMAC-SHA256 of the raw body (or `<timestamp>.<body>`), in a header, as GitHub, Lagnis and many others sign. */
+export function verify(cfg: z.output<typeof schema>, req: SignedRequest, now: number): Verdict {
+  const presented = header(req, cfg.header)?.trim();
+  if (!presented) return { ok: false, reason: `missing ${cfg.header} header` };
+  if (!presented.startsWith(cfg.prefix)) return { ok: false, reason: `signature must start with "${cfg.prefix}"` };
+  const hmac = createHmac('sha256', cfg.secret.reveal());
+  if (cfg.timestampHeader) {
+    const ts = header(req, cfg.timestampHeader)?.trim();
+    const problem = checkTimestamp(ts, cfg.tolerance, now);
+    if (problem) return { ok: false, reason: problem };
+    hmac.update(`${ts}.`);
+  }
+  const expected = hmac.update(req.body).digest(cfg.encoding);
+  const given = presented.slice(cfg.prefix.length);
+  return secureEqual(cfg.encoding === 'hex' ? given.toLowerCase() : given, expected) ? { ok: true } : { ok: false, reason: 'signature does not match the body' };
+}

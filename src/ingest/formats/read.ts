@@ -1,0 +1,80 @@
+import type { ExternalEvent, ExternalState } from '../../correlate/observation.js';
+
+/** The body parses but is not the sender's shape: answered with 422 and this message. */
+export class ShapeError {
+  constructor(readonly message: string) {}
+}
+
+export interface FormatContext {
+  source: string;
+  /** The source's format-specific options from config. */
+  options: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export type ParseResult = ExternalEvent[] | ShapeError;
+
+export type Json = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The first present key among spellings (`status_code`, `statusCode`), so senders' casing does not matter. */
+export function field(obj: Json | undefined, ...names: string[]): unknown {
+  if (!obj) return undefined;
+  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+export function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+export function int(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * ISO 8601 text, or an epoch in seconds or milliseconds (told apart by size), to epoch ms. Text without a zone
+ * is taken as UTC, as monitoring services send it.
+ */
+export function time(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  let s = v.trim().replace(' ', 'T');
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(s)) s += 'Z';
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** up/down as words, 1/0 or booleans. */
+export function upDown(v: unknown): ExternalState | undefined {
+  if (v === true || v === 1) return 'up';
+  if (v === false || v === 0) return 'down';
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim().toLowerCase();
+  if (['up', '1', 'true', 'ok', 'success', 'resolved', 'operational'].includes(s)) return 'up';
+  if (['down', '0', 'false', 'failing', 'failure', 'error', 'critical'].includes(s)) return 'down';
+  if (['degraded', 'warning', 'slow', 'pending'].includes(s)) return 'degraded';
+  return undefined;
+}
+
+/** Drops undefined fields so stored and compared events carry only what the sender said. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export function looksLikeUrl(v: string | undefined): string | undefined {
+  return v && /^https?:\/\//i.test(v) ? v : undefined;
+}

@@ -1,0 +1,74 @@
+import type { ExternalEvent } from '../correlate/observation.js';
+
+/** Telemetry routes that no service claims are counted under this service. */
+export const UNROUTED_SERVICE = 'other';
+
+interface ServiceRoutes {
+  name: string;
+  patterns: RegExp[];
+}
+
+const ROUTE_CACHE_LIMIT = 10_000;
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** `https://API.example.com/health/` and `https://api.example.com/health` are the same monitor. */
+export function normalizeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+  } catch {
+    return url.trim();
+  }
+}
+
+/**
+ * Assigns external events and telemetry to services: events by the monitors each service lists (by monitor id,
+ * URL or name), telemetry by route pattern. Config order decides between overlapping patterns.
+ */
+export class ServiceMatcher {
+  private readonly monitors = new Map<string, string>();
+  private readonly routes: ServiceRoutes[];
+  private readonly routeCache = new Map<string, string>();
+  private readonly names: Set<string>;
+
+  constructor(services: Record<string, { routes: string[]; monitors: string[] }>) {
+    this.names = new Set(Object.keys(services));
+    for (const [name, s] of Object.entries(services)) {
+      for (const m of s.monitors) {
+        this.monitors.set(m, name);
+        this.monitors.set(normalizeUrl(m), name);
+      }
+    }
+    this.routes = Object.entries(services).map(([name, s]) => ({ name, patterns: s.routes.map(globToRegExp) }));
+  }
+
+  /** The service of an external event; unmatched events get one named after the URL host, flagged as derived. */
+  forEvent(e: ExternalEvent): { service: string; derived: boolean } {
+    if (e.serviceHint && this.names.has(e.serviceHint)) return { service: e.serviceHint, derived: false };
+    for (const key of [e.monitorKey, e.url, e.url && normalizeUrl(e.url), e.name]) {
+      const service = key ? this.monitors.get(key) : undefined;
+      if (service) return { service, derived: false };
+    }
+    let derived = e.serviceHint ?? e.name ?? e.monitorKey;
+    if (e.url) {
+      try {
+        derived = new URL(e.url).hostname;
+      } catch {
+        // not a URL: keep the name
+      }
+    }
+    return { service: derived, derived: true };
+  }
+
+  forRoute(route: string): string {
+    const cached = this.routeCache.get(route);
+    if (cached) return cached;
+    const service = this.routes.find((s) => s.patterns.some((p) => p.test(route)))?.name ?? UNROUTED_SERVICE;
+    if (this.routeCache.size >= ROUTE_CACHE_LIMIT) this.routeCache.clear();
+    this.routeCache.set(route, service);
+    return service;
+  }
+}

@@ -1,0 +1,86 @@
+import { isIP } from 'node:net';
+import type { AuthOutcome } from './correlate/observation.js';
+
+/**
+ * The telemetry record the plugin sends and `POST /v1/events` accepts (one JSON object, or one NDJSON line).
+ * Shared by both sides so they cannot drift apart.
+ */
+export interface TelemetryRecord {
+  /** ISO 8601 or epoch milliseconds. */
+  ts: string | number;
+  method?: string;
+  route?: string;
+  path?: string;
+  status: number;
+  latencyMs?: number;
+  ip: string;
+  user?: string;
+  auth?: AuthOutcome;
+  bytesOut?: number;
+  ua?: string;
+  country?: string;
+  asn?: number;
+}
+
+/** A validated record with its time as epoch ms and its route decided. */
+export interface ValidRecord {
+  ts: number;
+  method?: string;
+  route: string;
+  status: number;
+  latencyMs?: number;
+  ip: string;
+  user?: string;
+  auth: AuthOutcome;
+  bytesOut?: number;
+  ua?: string;
+  country?: string;
+  asn?: number;
+}
+
+const AUTH = new Set(['success', 'failure', 'none']);
+const MAX_TEXT = 512;
+
+/** Validates one record; unknown fields are ignored. Returns the record or the reason it is rejected. */
+export function validateRecord(raw: unknown): ValidRecord | string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'not a JSON object';
+  const r = raw as Record<string, unknown>;
+  const ts = typeof r.ts === 'number' ? (Number.isFinite(r.ts) && r.ts > 0 ? r.ts : NaN) : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
+  if (r.ts === undefined) return 'ts is required';
+  if (!Number.isFinite(ts)) return 'ts must be ISO 8601 or epoch milliseconds';
+  const where = typeof r.route === 'string' && r.route !== '' ? r.route : typeof r.path === 'string' && r.path !== '' ? collapsePath(r.path) : undefined;
+  if (where === undefined) return 'route (or path) is required';
+  if (where.length > 2048) return 'route is longer than 2048 characters';
+  if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 100 || r.status > 599) return 'status must be an integer from 100 to 599';
+  if (typeof r.ip !== 'string' || isIP(r.ip) === 0) return 'ip must be an IPv4 or IPv6 address';
+  if (r.auth !== undefined && (typeof r.auth !== 'string' || !AUTH.has(r.auth))) return 'auth must be success, failure or none';
+  if (r.latencyMs !== undefined && (typeof r.latencyMs !== 'number' || !(r.latencyMs >= 0))) return 'latencyMs must be a number ≥ 0';
+  if (r.bytesOut !== undefined && (typeof r.bytesOut !== 'number' || !Number.isInteger(r.bytesOut) || r.bytesOut < 0)) return 'bytesOut must be an integer ≥ 0';
+  if (r.asn !== undefined && (typeof r.asn !== 'number' || !Number.isInteger(r.asn) || r.asn < 0)) return 'asn must be an integer';
+  for (const key of ['method', 'user', 'ua', 'country'] as const) {
+    if (r[key] !== undefined && r[key] !== null && typeof r[key] !== 'string') return `${key} must be text`;
+  }
+  const out: ValidRecord = { ts: typeof r.ts === 'number' && r.ts < 1e11 ? Math.round(ts * 1000) : ts, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
+  if (typeof r.method === 'string') out.method = r.method.toUpperCase().slice(0, 16);
+  if (typeof r.latencyMs === 'number') out.latencyMs = r.latencyMs;
+  if (typeof r.user === 'string' && r.user !== '') out.user = r.user.slice(0, MAX_TEXT);
+  if (typeof r.bytesOut === 'number') out.bytesOut = r.bytesOut;
+  if (typeof r.ua === 'string') out.ua = r.ua.slice(0, MAX_TEXT);
+  if (typeof r.country === 'string' && r.country !== '') out.country = r.country.toUpperCase().slice(0, 8);
+  if (typeof r.asn === 'number') out.asn = r.asn;
+  return out;
+}
+
+const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
+
+/**
+ * A path with the parts that identify one resource (numbers, UUIDs, long hex or token-like segments) replaced by
+ * `:id`, and no query string, so per-route counts stay bounded and no id or token is kept.
+ */
+export function collapsePath(path: string): string {
+  const bare = path.split('?')[0]!.split('#')[0]!;
+  return bare
+    .split('/')
+    .map((seg) => (ID_SEGMENT.test(seg) ? ':id' : seg))
+    .join('/');
+}
