@@ -88,3 +88,50 @@ export async function cpuOf(fn: () => Promise<void>): Promise<number> {
   const d = process.cpuUsage(before);
   return (d.user + d.system) / 1000;
 }
+
+/** Pins this process to one core so a server pinned to the other is measured without competition. */
+export function pinSelf(core: number): void {
+  spawn('taskset', ['-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
+}
+
+export interface Spawned {
+  process: ChildProcess;
+  /** Output so far. */
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  stop(): Promise<void>;
+}
+
+/** Starts a command pinned to `core`, keeping its output for waitFor. */
+export function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    process: child,
+    output: () => out,
+    waitFor: (pattern, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          const m = pattern.exec(out);
+          if (m) {
+            clearInterval(poll);
+            resolve(m);
+          } else if (child.exitCode !== null || Date.now() - started > timeoutMs) {
+            clearInterval(poll);
+            reject(new Error(`no ${pattern} from ${args.join(' ')}:\n${out}`));
+          }
+        }, 20);
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -68,6 +68,6 @@ const result = {
   cpuMsPerProbe: (cpu.user + cpu.system) / 1000 / Math.max(1, runs),
 };
 await runner.stop();
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

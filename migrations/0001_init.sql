@@ -58,22 +58,24 @@ CREATE TABLE probe_rollups (
   PRIMARY KEY (check_key, resolution, bucket)
 ) WITHOUT ROWID;
 
--- A webhook request as received: kept raw for audit and for dedup by body hash.
+-- A webhook request as received: kept raw for audit and for dedup by body hash. Rows arrive in time order, so
+-- retention deletes from the low end of the rowid; no index on received_at is needed.
 CREATE TABLE webhook_deliveries (
   id           INTEGER PRIMARY KEY,
   source       TEXT    NOT NULL,
-  body_hash    TEXT    NOT NULL,
+  body_hash    BLOB    NOT NULL,   -- first 16 bytes of SHA-256
   content_type TEXT,
   raw_body     BLOB    NOT NULL,
-  received_at  INTEGER NOT NULL
+  received_at  INTEGER NOT NULL,
+  delivery_key TEXT                -- the sender's delivery id (Standard Webhooks webhook-id), for replays
 );
 CREATE INDEX webhook_deliveries_dedup ON webhook_deliveries (source, body_hash, received_at);
-CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+CREATE UNIQUE INDEX webhook_deliveries_key ON webhook_deliveries (source, delivery_key) WHERE delivery_key IS NOT NULL;
 
--- Normalized external events, one or more per delivery.
+-- Normalized external events, one or more per delivery; retention deletes by rowid, like deliveries.
 CREATE TABLE external_events (
   id               INTEGER PRIMARY KEY,
-  delivery_id      INTEGER REFERENCES webhook_deliveries (id) ON DELETE SET NULL,
+  delivery_id      INTEGER,   -- no foreign key: deliveries are trimmed sooner (raw retention) than events
   source           TEXT    NOT NULL,
   event_id         TEXT,
   monitor_key      TEXT    NOT NULL,
@@ -91,8 +93,6 @@ CREATE TABLE external_events (
 );
 CREATE UNIQUE INDEX external_events_source_event ON external_events (source, event_id) WHERE event_id IS NOT NULL;
 CREATE INDEX external_events_source_id ON external_events (source, id);
-CREATE INDEX external_events_service_time ON external_events (service, occurred_at);
-CREATE INDEX external_events_received ON external_events (received_at);
 
 -- Telemetry aggregated per minute; detectors read the stream, the API and baselines read these.
 CREATE TABLE telemetry_minutes (

@@ -105,7 +105,7 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
       webhooks.close();
       telemetry.close();
       await runner.stop();
-      store.close();
+      await store.close();
       logger.info('stopped');
     },
   };

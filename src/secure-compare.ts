@@ -9,3 +9,11 @@ const digest = (v: string | Buffer) => createHash('sha256').update(v).digest();
 export function secureEqual(presented: string | Buffer, expected: string | Buffer): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
+
+/**
+ * Compares a presented signature with the computed one. Their length is public (a SHA-256 HMAC is always 32
+ * bytes), so only equal lengths are compared, in constant time, without hashing first.
+ */
+export function signatureEqual(presented: Buffer, expected: Buffer): boolean {
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}

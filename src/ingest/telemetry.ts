@@ -39,7 +39,7 @@ export class TelemetryIngest {
   readonly counts = { accepted: 0, rejected: 0, refused: 0 };
 
   constructor(private readonly opts: TelemetryOptions) {
-    this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), maxDelayMs: 5, maxItems: 64 });
+    this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), maxDelayMs: 0, maxItems: 64 });
   }
 
   get maxBatchBytes(): number {

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../log.js';
 
@@ -33,8 +33,8 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const app = Fastify({
-    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // No Fastify logger: it would build a child logger per request; errors are logged by the handler below.
+    logger: false,
     maxParamLength: 200,
     return503OnClosing: true,
   });

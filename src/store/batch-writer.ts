@@ -6,13 +6,18 @@ export interface BatchWriterOptions<T, R> {
   flush: (items: T[]) => R[] | void;
   /** Flush as soon as this many items wait. */
   maxItems?: number;
-  /** Flush at most this long after the first item of a batch arrived. */
+  /**
+   * Flush at most this long after the first item of a batch arrived. 0 flushes at the end of the current turn
+   * of the event loop: everything that arrived in that turn shares the commit, and nobody waits on a timer.
+   */
   maxDelayMs?: number;
   /**
    * Items queued with `push` that failed to commit are kept and retried, up to this many (the oldest are
    * dropped and counted beyond it), so a store outage costs memory within a bound instead of data at once.
    */
   maxRetained?: number;
+  /** Pause before retrying after a failed commit (default 1 s). */
+  retryDelayMs?: number;
   onError?: (err: unknown, batchSize: number) => void;
 }
 
@@ -76,7 +81,8 @@ export class BatchWriter<T, R = void> {
         this.queue.splice(0, excess);
         this.stats.dropped += excess;
       }
-      if (this.queue.length > 0 && !this.closed) this.armTimer();
+      // Retry after a pause, not at once: a store that just failed (full disk, read-only file) needs time.
+      if (this.queue.length > 0 && !this.closed && !this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.opts.retryDelayMs ?? 1_000);
       throw err;
     }
     this.stats.flushes++;
@@ -109,7 +115,11 @@ export class BatchWriter<T, R = void> {
   }
 
   private armTimer(): void {
-    if (!this.timer) this.timer = setTimeout(() => this.flushQuietly(), this.maxDelayMs);
+    if (this.maxDelayMs === 0) {
+      if (!this.immediate) this.immediate = setImmediate(() => this.flushQuietly());
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flushQuietly(), this.maxDelayMs);
+    }
   }
 
   /** One batch per turn of the event loop, so a long queue never holds the loop for long. */

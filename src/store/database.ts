@@ -18,6 +18,9 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -16000');
+  // Checkpoints run on a worker thread (Checkpointer); this only catches a WAL that grew because it stopped.
+  db.pragma('wal_autocheckpoint = 25000');
   db.function('hist_merge', { deterministic: true }, (a: unknown, b: unknown) =>
     mergeEncoded(a as Uint8Array | null, b as Uint8Array | null),
   );

@@ -7,7 +7,8 @@ const DEDUP_WINDOW_MS = 24 * 3_600_000;
 /** One accepted webhook request and the events it carried, as handed to the store. */
 export interface DeliveryRecord {
   source: string;
-  bodyHash: string;
+  /** A prefix of the body's SHA-256, for dedup. */
+  bodyHash: Buffer;
   contentType?: string;
   rawBody: Buffer;
   receivedAt: number;

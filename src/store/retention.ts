@@ -28,11 +28,12 @@ export class Retention {
     const minuteBefore = now - this.policy.minuteMs;
     const deleted: Record<string, number> = {};
     const count = (name: string, n: number) => (deleted[name] = (deleted[name] ?? 0) + n);
+    // Tables that grow in time order are trimmed from the low end of the rowid: only the oldest rows are looked at,
+    // so no index on time is needed.
+    const oldestFirst = (table: string, column: string, before: number) =>
+      this.drain(this.db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} ORDER BY rowid LIMIT ${BATCH}) AND ${column} < ?`), [before]);
 
-    // Probe rows arrive in time order: looking only at the lowest rowids finds the old ones without a ts index.
-    count('probe_results', await this.drain(this.db.prepare(
-      `DELETE FROM probe_results WHERE rowid IN (SELECT rowid FROM probe_results ORDER BY rowid LIMIT ${BATCH}) AND ts < ?`,
-    ), [rawBefore]));
+    count('probe_results', await oldestFirst('probe_results', 'ts', rawBefore));
 
     const checkKeys = (this.db.prepare('SELECT DISTINCT check_key FROM probe_rollups').pluck().all() as number[]);
     const rollups = this.db.prepare(
@@ -44,11 +45,9 @@ export class Retention {
       count('probe_rollups', await this.drain(rollups, [key, 3600, Math.floor((now - this.policy.hourMs) / 1000)]));
     }
 
-    const byTime = (table: string, column: string, before: number) =>
-      this.drain(this.db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ${BATCH})`), [before]);
-    count('webhook_deliveries', await byTime('webhook_deliveries', 'received_at', rawBefore));
-    count('external_events', await byTime('external_events', 'received_at', minuteBefore));
-    count('auth_failures', await byTime('auth_failures', 'ts', rawBefore));
+    count('webhook_deliveries', await oldestFirst('webhook_deliveries', 'received_at', rawBefore));
+    count('external_events', await oldestFirst('external_events', 'received_at', minuteBefore));
+    count('auth_failures', await oldestFirst('auth_failures', 'ts', rawBefore));
     count('telemetry_minutes', await this.drain(this.db.prepare(
       `DELETE FROM telemetry_minutes WHERE (service, minute, route, status, auth) IN
          (SELECT service, minute, route, status, auth FROM telemetry_minutes WHERE minute < ? LIMIT ${BATCH})`,

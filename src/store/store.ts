@@ -1,4 +1,5 @@
 import { CheckRepository } from './check-repository.js';
+import { Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db } from './database.js';
 import { IngestRepository } from './ingest-repository.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
@@ -10,10 +11,12 @@ import { migrate, readMigrations, type Migration } from './migrator.js';
 export class Store {
   readonly checks: CheckRepository;
   readonly ingest: IngestRepository;
+  private readonly checkpointer: Checkpointer | null;
 
-  private constructor(readonly db: Db) {
+  private constructor(readonly db: Db, file: string) {
     this.checks = new CheckRepository(db);
     this.ingest = new IngestRepository(db);
+    this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
   }
 
   /** Opens the database and applies pending migrations (refusing to go on if one fails). */
@@ -25,7 +28,7 @@ export class Store {
       db.close();
       throw err;
     }
-    return new Store(db);
+    return new Store(db, file);
   }
 
   /** Applies pending migrations and reports which ones ran. */
@@ -38,7 +41,11 @@ export class Store {
     }
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Stops the checkpointer, checkpoints what is left and closes the database. */
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    if (!this.db.open) return;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.close();
   }
 }

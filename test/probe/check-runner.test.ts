@@ -54,7 +54,7 @@ describe('CheckRunner', () => {
     const row = db.prepare("SELECT state, consecutive_failures, last_result FROM checks WHERE id = 'api'").get() as { state: string; consecutive_failures: number; last_result: string };
     expect(row).toMatchObject({ state: 'down', consecutive_failures: 2 });
     expect(JSON.parse(row.last_result)).toMatchObject({ ok: false, status: 503, attempts: 1 });
-    store.close();
+    await store.close();
 
     // Restart: the check is still down and one good run is not enough to bring it up (successThreshold 2).
     store = Store.open(file);
@@ -67,7 +67,7 @@ describe('CheckRunner', () => {
     await runner.runJob(job);
     expect(observations.at(-1)).toMatchObject({ ok: true, state: 'up', stateChange: { from: 'down', to: 'up' } });
     await runner.stop();
-    store.close();
+    await store.close();
   });
 
   it('marks removed checks and keeps their history', async () => {
@@ -78,7 +78,7 @@ describe('CheckRunner', () => {
     expect(store.db.prepare('SELECT id, removed_at IS NOT NULL AS removed FROM checks ORDER BY id').all()).toEqual([{ id: 'a', removed: 1 }, { id: 'b', removed: 0 }]);
     expect(runner.scheduler.size).toBe(1);
     await runner.stop();
-    store.close();
+    await store.close();
   });
 
   it('never stores the probe credentials or the session token', async () => {
@@ -92,8 +92,7 @@ describe('CheckRunner', () => {
     runner.setChecks([makeCheck({ id: 'login', kind: 'auth-login', url: server.url, credentials: { username: 'probe-user-x1', password: 'probe-pass-y2' }, expect: { tokenPath: '$.token' } })]);
     await runner.runJob({ key: 'login', interval: 30_000, host: '127.0.0.1' });
     await runner.stop();
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
-    store.close();
+    await store.close();
     const raw = (await import('node:fs')).readFileSync(file).toString('latin1');
     for (const secret of ['probe-pass-y2', 'tok-9f8e7d6c5b4a']) expect(raw).not.toContain(secret);
   });

@@ -33,6 +33,7 @@ describe('BatchWriter', () => {
         flushed.push(...items);
       },
       maxDelayMs: 5,
+      retryDelayMs: 5,
       onError: (err) => errors.push(err),
     });
     w.push('probe-1');

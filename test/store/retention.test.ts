@@ -35,6 +35,6 @@ describe('Retention', () => {
     expect(rollups(60)).toBe(91);
     expect(rollups(3600)).toBe(74);
     expect(rollups(86400)).toBe(20);
-    store.close();
+    await store.close();
   });
 });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { secret } from '../../config/secret.js';
-import { secureEqual } from '../../secure-compare.js';
+import { signatureEqual } from '../../secure-compare.js';
 import { checkTimestamp, header, type SignedRequest, type Verdict } from './types.js';
 
 export const type = 'hmac-sha256';
@@ -30,7 +30,8 @@ export function verify(cfg: z.output<typeof schema>, req: SignedRequest, now: nu
     if (problem) return { ok: false, reason: problem };
     hmac.update(`${ts}.`);
   }
-  const expected = hmac.update(req.body).digest(cfg.encoding);
+  const expected = hmac.update(req.body).digest();
   const given = presented.slice(cfg.prefix.length);
-  return secureEqual(cfg.encoding === 'hex' ? given.toLowerCase() : given, expected) ? { ok: true } : { ok: false, reason: 'signature does not match the body' };
+  const valid = cfg.encoding === 'hex' ? /^[0-9a-fA-F]+$/.test(given) : /^[A-Za-z0-9+/]+=*$/.test(given);
+  return valid && signatureEqual(Buffer.from(given, cfg.encoding), expected) ? { ok: true } : { ok: false, reason: 'signature does not match the body' };
 }

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { secret } from '../../config/secret.js';
-import { secureEqual } from '../../secure-compare.js';
+import { signatureEqual } from '../../secure-compare.js';
 import { checkTimestamp, header, type SignedRequest, type Verdict } from './types.js';
 
 export const type = 'standard-webhooks';
@@ -34,10 +34,10 @@ export function verify(cfg: z.output<typeof schema>, req: SignedRequest, now: nu
   if (!id || !signatures) return { ok: false, reason: 'missing webhook-id or webhook-signature header' };
   const problem = checkTimestamp(timestamp, cfg.tolerance, now);
   if (problem) return { ok: false, reason: problem };
-  const expected = sign(signingKey(cfg.secret.reveal()), id, timestamp!, req.body);
+  const expected = Buffer.from(sign(signingKey(cfg.secret.reveal()), id, timestamp!, req.body).slice(3), 'base64');
   let match = false;
-  for (const candidate of signatures.split(/[\s,]+(?=v\d+,)|\s+/)) {
-    if (secureEqual(candidate.trim(), expected)) match = true;
+  for (const candidate of signatures.split(/\s+/)) {
+    if (candidate.startsWith('v1,') && signatureEqual(Buffer.from(candidate.slice(3), 'base64'), expected)) match = true;
   }
   return match ? { ok: true, deliveryId: id } : { ok: false, reason: 'no signature matches the body' };
 }

@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Request } from 'autocannon';
+import Database from 'better-sqlite3';
+import { CLI, fmt, median, pinSelf, spawnPinned, tempDir, type Figure, type Spawned } from './lib.js';
+
+const SECRET = 'bench-lagnis-secret';
+const TOKEN = 'bench-telemetry-token';
+const SECONDS = 8;
+const ROUNDS = 3;
+
+async function startPicket(): Promise<{ picket: Spawned; url: string; db: string }> {
+  const dir = tempDir();
+  writeFileSync(
+    path.join(dir, 'picket.yaml'),
+    `server: { host: 127.0.0.1, port: 0 }
+storage: { path: ./picket.db }
+services:
+  auth: { routes: ["/auth/*"], monitors: ["m-0"] }
+sources:
+  lagnis: { format: lagnis, auth: { type: hmac-sha256, header: X-Signature, prefix: "sha256=", secret: "${SECRET}" }, rateLimit: 1000000 }
+telemetry: { token: "${TOKEN}" }
+`,
+  );
+  const picket = spawnPinned(0, [CLI, 'start', '--config', path.join(dir, 'picket.yaml'), '--log-level', 'info']);
+  const m = await picket.waitFor(/"url":"(http:\/\/[^"]+)","msg":"listening"/);
+  return { picket, url: m[1]!, db: path.join(dir, 'picket.db') };
+}
+
+let counter = 0;
+function signedWebhook(request: Request): Request {
+  const n = ++counter;
+  const body = `{"event":"monitor.${n % 2 ? 'down' : 'up'}","monitor":{"id":"m-${n % 50}","name":"Auth API","url":"https://api.example.com/auth/health"},"check":{"status":"${n % 2 ? 'down' : 'up'}","status_code":503,"response_time_ms":1200,"reason":"HTTP 503","location":"eu-west","checked_at":"2026-11-23T20:00:00Z"},"incident":{"id":"i-${n}","started_at":"2026-11-23T19:59:00Z"}}`;
+  request.body = body;
+  request.headers = { ...request.headers, 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+  return request;
+}
+
+function load(url: string, opts: { connections: number; overallRate?: number; body?: string; headers?: Record<string, string>; signed?: boolean }) {
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: opts.connections,
+    duration: SECONDS,
+    overallRate: opts.overallRate,
+    body: opts.body,
+    headers: opts.headers,
+    requests: opts.signed ? [{ setupRequest: signedWebhook }] : undefined,
+  });
+}
+
+const deliveries = (db: string) => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare('SELECT count(*) FROM webhook_deliveries').pluck().get() as number;
+  } finally {
+    d.close();
+  }
+};
+
+/** Signed Lagnis webhooks and telemetry batches against `picket start`, with a bare 202 server as the ceiling. */
+export async function run(): Promise<Figure[]> {
+  pinSelf(1);
+  const bareScript = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
+  const bare = spawnPinned(0, [bareScript]);
+  const bareUrl = (await bare.waitFor(/"url":"(http:\/\/[^"]+)"/))[1]!;
+  const { picket, url, db } = await startPicket();
+  const figures: Figure[] = [];
+  try {
+    const committed: number[] = [];
+    const bareRates: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const b = await load(bareUrl, { connections: 32, signed: true });
+      bareRates.push(b['2xx'] / SECONDS);
+      const before = deliveries(db);
+      const p = await load(`${url}/ingest/lagnis`, { connections: 32, signed: true });
+      if (p.non2xx > 0 || p.errors > 0) throw new Error(`picket answered ${p.non2xx} non-2xx and ${p.errors} errors`);
+      committed.push((deliveries(db) - before) / SECONDS);
+    }
+    const ratio = median(committed) / median(bareRates);
+    figures.push({
+      figure: 'webhook ingest',
+      how: `signed Lagnis webhooks (HMAC-SHA256, unique bodies), autocannon 32 connections × ${SECONDS} s × ${ROUNDS}, picket on one core; rows committed per second`,
+      value: `${fmt(median(committed), 0)}/s committed`,
+      baseline: `${fmt(median(bareRates), 0)}/s (bare node:http 202)`,
+      ratio,
+      target: '≥ 5,000/s and ≥ 0.35× bare',
+      pass: median(committed) >= 5_000 && ratio >= 0.35,
+    });
+
+    const paced = await load(`${url}/ingest/lagnis`, { connections: 16, overallRate: 1_000, signed: true });
+    figures.push({
+      figure: 'webhook latency',
+      how: `signed Lagnis webhooks at 1,000/s, ${SECONDS} s`,
+      value: `p50 ${fmt(paced.latency.p50)} ms, p99 ${fmt(paced.latency.p99)} ms`,
+      target: 'p99 ≤ 20 ms',
+      pass: paced.latency.p99 <= 20 && paced.non2xx === 0,
+    });
+
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      ts: Date.now(), method: 'POST', route: '/auth/login', status: i % 10 ? 200 : 401, latencyMs: 30 + (i % 17), ip: `203.0.113.${i % 250}`,
+      user: `user${i % 300}@example.com`, auth: i % 10 ? 'success' : 'failure', bytesOut: 120 + (i % 40), country: 'DE', asn: 3320,
+    }));
+    const rates: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t = await load(`${url}/v1/events`, { connections: 8, body: JSON.stringify(records), headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` } });
+      if (t.non2xx > 0) throw new Error(`telemetry answered ${t.non2xx} non-2xx`);
+      rates.push((t['2xx'] * 1000) / SECONDS);
+    }
+    figures.push({
+      figure: 'telemetry ingest',
+      how: `POST /v1/events with batches of 1,000 records, autocannon 8 connections × ${SECONDS} s × ${ROUNDS}`,
+      value: `${fmt(median(rates), 0)} records/s`,
+      target: '≥ 50,000 records/s',
+      pass: median(rates) >= 50_000,
+    });
+  } finally {
+    await picket.stop();
+    await bare.stop();
+  }
+  return figures;
+}
