@@ -35,7 +35,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const app = Fastify({
     // No Fastify logger: it would build a child logger per request; errors are logged by the handler below.
     logger: false,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   });
   app.setErrorHandler((err: FastifyError | HttpError, _req, reply) => {
