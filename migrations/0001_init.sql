@@ -133,6 +133,7 @@ CREATE TABLE incidents (
   state              TEXT    NOT NULL CHECK (state IN ('open', 'resolved')),
   summary            TEXT    NOT NULL,
   evidence           TEXT    NOT NULL DEFAULT '{}',
+  detail             TEXT    NOT NULL DEFAULT '{}',  -- the correlator's state: active signals, families seen
   opened_at          INTEGER NOT NULL,
   updated_at         INTEGER NOT NULL,
   last_signal_at     INTEGER NOT NULL,

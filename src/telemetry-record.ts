@@ -27,6 +27,8 @@ export interface ValidRecord {
   ts: number;
   method?: string;
   route: string;
+  /** The id of the resource when `path` carried one (`/v1/orders/1234` → `1234`), for scraping detection. */
+  resource?: string;
   status: number;
   latencyMs?: number;
   ip: string;
@@ -61,6 +63,10 @@ export function validateRecord(raw: unknown): ValidRecord | string {
     if (r[key] !== undefined && r[key] !== null && typeof r[key] !== 'string') return `${key} must be text`;
   }
   const out: ValidRecord = { ts: typeof r.ts === 'number' && r.ts < 1e11 ? Math.round(ts * 1000) : ts, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
+  if (typeof r.path === 'string') {
+    const resource = resourceOf(r.path);
+    if (resource) out.resource = resource;
+  }
   if (typeof r.method === 'string') out.method = r.method.toUpperCase().slice(0, 16);
   if (typeof r.latencyMs === 'number') out.latencyMs = r.latencyMs;
   if (typeof r.user === 'string' && r.user !== '') out.user = r.user.slice(0, MAX_TEXT);
@@ -72,6 +78,13 @@ export function validateRecord(raw: unknown): ValidRecord | string {
 }
 
 const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
+
+/** The last id-like segment of a path, if any. */
+export function resourceOf(path: string): string | undefined {
+  const segments = path.split('?')[0]!.split('#')[0]!.split('/');
+  for (let i = segments.length - 1; i >= 0; i--) if (ID_SEGMENT.test(segments[i]!)) return segments[i]!.slice(0, 64);
+  return undefined;
+}
 
 /**
  * A path with the parts that identify one resource (numbers, UUIDs, long hex or token-like segments) replaced by

@@ -3,6 +3,7 @@ import { INCIDENT_CLASSES, SEVERITIES } from '../correlate/classes.js';
 import { sourceAuthTypes } from '../ingest/auth/index.js';
 import { sourceFormats } from '../ingest/formats/index.js';
 import { channelKinds } from '../notify/channels/index.js';
+import { crawlerSchema, detectSchema } from '../detect/config.js';
 import { checkBaseShape } from '../probe/check.js';
 import { checkKinds } from '../probe/index.js';
 import { duration } from './duration.js';
@@ -53,6 +54,8 @@ const serviceSchema = z.strictObject({
   routes: z.array(z.string().min(1)).default([]),
   /** External monitors of this service, by monitor id or URL. */
   monitors: z.array(z.string().min(1)).default([]),
+  /** Detection thresholds for this service, over the top-level `detect`. */
+  detect: detectSchema.optional(),
 });
 
 const levelSchema = z.strictObject({ after: duration().prefault('0s'), notify: z.array(z.string()).min(1) });
@@ -113,6 +116,10 @@ export const picketFileSchema = z
       .prefault({}),
     channels: z.record(name('channel'), channelSchema).default({}),
     escalation: escalationSchema.prefault({}),
+    /** Detection thresholds for every service (see README, "Detection"). */
+    detect: detectSchema.default({}),
+    /** Declared crawlers: scraping by them is recorded, not raised. */
+    crawlers: z.array(crawlerSchema).default([]),
     maintenance: z
       .array(z.strictObject({ service: z.string(), cron: z.string().min(1), duration: duration({ min: 60_000 }), reason: z.string().optional() }))
       .default([]),

@@ -79,6 +79,8 @@ export interface RequestObservation {
   service: string;
   method?: string;
   route: string;
+  /** The id of the resource requested, when the sender gave the raw path. */
+  resource?: string;
   status: number;
   latencyMs?: number;
   ip: string;

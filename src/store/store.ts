@@ -1,6 +1,7 @@
 import { CheckRepository } from './check-repository.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db } from './database.js';
+import { IncidentRepository } from './incident-repository.js';
 import { IngestRepository } from './ingest-repository.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
 
@@ -11,11 +12,13 @@ import { migrate, readMigrations, type Migration } from './migrator.js';
 export class Store {
   readonly checks: CheckRepository;
   readonly ingest: IngestRepository;
+  readonly incidents: IncidentRepository;
   private readonly checkpointer: Checkpointer | null;
 
   private constructor(readonly db: Db, file: string) {
     this.checks = new CheckRepository(db);
     this.ingest = new IngestRepository(db);
+    this.incidents = new IncidentRepository(db);
     this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
   }
 

@@ -1,0 +1,64 @@
+import type { IncidentClass, Severity } from './classes.js';
+import type { DetectorFamily, Evidence } from './signal.js';
+
+/** A signal the incident is still hearing from, by `detector|key`. */
+export interface ActiveSignal {
+  detector: string;
+  key: string;
+  family: DetectorFamily;
+  class: IncidentClass;
+  severity: Severity;
+  summary: string;
+  ts: number;
+}
+
+/** The correlator's working state of an incident, stored with it so a restart picks it up. */
+export interface IncidentDetail {
+  active: Record<string, ActiveSignal>;
+  families: DetectorFamily[];
+  classes: IncidentClass[];
+  /** The highest severity any signal asked for; the incident's severity adds the correlator's steps to it. */
+  signalSeverity: Severity;
+  takeover: boolean;
+  persisted: boolean;
+  /** Timeline entries written for signals (capped). */
+  timelineSignals: number;
+}
+
+export interface Incident {
+  id: number;
+  /** Service and class group: at most one open incident per key. */
+  key: string;
+  service: string;
+  class: IncidentClass;
+  severity: Severity;
+  state: 'open' | 'resolved';
+  summary: string;
+  evidence: Evidence;
+  detail: IncidentDetail;
+  openedAt: number;
+  updatedAt: number;
+  lastSignalAt: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  resolvedAt?: number;
+  resolveReason?: string;
+}
+
+export interface TimelineEntry {
+  id: number;
+  incidentId: number;
+  ts: number;
+  kind: string;
+  message: string;
+  detail?: unknown;
+}
+
+/** What changed, handed to hooks (escalation) inside the transaction that stores it. */
+export interface IncidentChange {
+  kind: 'opened' | 'updated' | 'escalated' | 'reclassified' | 'resolved' | 'reopened' | 'acknowledged';
+  incident: Incident;
+  previous?: { severity: Severity; class: IncidentClass };
+  at: number;
+  by?: string;
+}

@@ -1,0 +1,68 @@
+import type { Observation, RequestObservation } from '../correlate/observation.js';
+import type { Signal } from '../correlate/signal.js';
+import type { DetectContext, Detector } from './context.js';
+import { FiringSet } from './signal.js';
+import { LruMap } from './structures.js';
+
+export const name = 'account-takeover';
+export const observes = ['request'] as const;
+
+interface Failures {
+  /** Distinct IPs never seen before that failed on this user, with when. */
+  ips: Map<string, number>;
+}
+
+/**
+ * Account takeover: a successful login, from an IP never seen before, for a user under attack within the last
+ * 3 h — either the IP had failed on other users (it found working credentials), or the user had failures from
+ * several unknown IPs and logs in from a network never seen for them nor for the service's usual clients. It
+ * raises the severity of the
+ * attack incident it joins.
+ */
+export function createDetector(ctx: DetectContext): Detector {
+  const byUser = new LruMap<string, Failures>(100_000);
+  const byIp = new LruMap<string, Map<string, number>>(100_000);
+  const firing = new FiringSet(name, 'takeover', 10 * 60_000);
+
+  function request(o: RequestObservation): Signal[] | undefined {
+    if (o.auth === 'none' || !o.user) return undefined;
+    const cfg = ctx.config(o.service).accountTakeover;
+    const since = o.ts - cfg.window;
+    if (ctx.history.isKnownIp(o.ip, o.ts)) return undefined;
+    if (o.auth === 'failure') {
+      const u = byUser.upsert(o.user, () => ({ ips: new Map() }));
+      if (u.ips.size < 16) u.ips.set(o.ip, o.ts);
+      const ip = byIp.upsert(o.ip, () => new Map());
+      if (ip.size < 32) ip.set(o.user, o.ts);
+      return undefined;
+    }
+    const otherUsers = [...(byIp.peek(o.ip)?.entries() ?? [])].filter(([user, ts]) => user !== o.user && ts >= since).length;
+    const userIps = [...(byUser.peek(o.user)?.ips.values() ?? [])].filter((ts) => ts >= since).length;
+    // A user under attack who then logs in from a new address of their usual network is the user, not the attacker.
+    const h = ctx.history.user(o.user);
+    const usualPlace =
+      (h !== undefined && ((o.asn !== undefined && h.asns.includes(o.asn)) || (o.country !== undefined && h.countries.includes(o.country)))) ||
+      (o.asn !== undefined && ctx.history.isKnownAsn(o.asn));
+    if (otherUsers < cfg.attackerFailures && (userIps < 2 || usualPlace)) return undefined;
+    const why = otherUsers >= cfg.attackerFailures ? `${o.ip} had failed on ${otherUsers} other users` : `${o.user} had failed logins from ${userIps} unknown IPs`;
+    const sig = firing.fire(o.ts, o.service, `user:${o.user}`, 'attack.suspected', 'critical', `${o.service}: successful login for ${o.user} from ${o.ip} after an attack (${why})`, () => ({
+      users: [{ key: o.user!, count: 1 }],
+      ips: [{ key: o.ip, count: otherUsers + 1 }],
+      countries: o.country ? [{ key: o.country, count: 1 }] : [],
+      metrics: { takeovers: 1, attackerFailures: otherUsers, unknownIps: userIps },
+    }));
+    return sig ? [sig] : undefined;
+  }
+
+  return {
+    observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
+    tick(now) {
+      const out: Signal[] = [];
+      for (const key of [...firing.keys()]) {
+        const r = firing.resolve(now, key, 'attack.suspected', `${key.slice(5)}: takeover recorded`);
+        if (r) out.push(r);
+      }
+      return out;
+    },
+  };
+}

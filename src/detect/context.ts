@@ -1,0 +1,39 @@
+import type { Clock } from '../clock.js';
+import type { Observation } from '../correlate/observation.js';
+import type { Signal } from '../correlate/signal.js';
+import type { DetectConfig } from './config.js';
+import type { TrafficHistory } from './history.js';
+
+export interface Crawler {
+  name: string;
+  asns: number[];
+  userAgent?: RegExp;
+}
+
+/** What every detector is given: thresholds per service, the shared traffic history, the clock. */
+export interface DetectContext {
+  config(service: string): DetectConfig;
+  history: TrafficHistory;
+  crawlers: Crawler[];
+  clock: Clock;
+  /** Checks of each service that are auth-login probes, so spikes can be read against the probe's own login. */
+  loginChecks: Map<string, Set<string>>;
+  /** Something worth a log line that is not a signal (an allowlisted crawler that matched). */
+  note(message: string, detail: Record<string, unknown>): void;
+}
+
+/** One detector: pure over the observations it is shown and the time it is told. */
+export interface Detector {
+  observe(o: Observation): Signal[] | undefined;
+  tick(now: number): Signal[] | undefined;
+  /** Learned baselines, persisted so a restart does not forget them. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+}
+
+export interface DetectorModule {
+  name: string;
+  /** Which observations it wants, so the engine routes nothing else to it. */
+  observes: readonly Observation['type'][];
+  createDetector(ctx: DetectContext): Detector;
+}

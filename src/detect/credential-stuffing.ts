@@ -1,0 +1,168 @@
+import type { Observation, RequestObservation } from '../correlate/observation.js';
+import type { Signal } from '../correlate/signal.js';
+import type { DetectContext, Detector } from './context.js';
+import { PrincipalActivity } from './principal-activity.js';
+import { principalLabel, principalsOf } from './principals.js';
+import { FiringSet } from './signal.js';
+import { Hll, LruMap, SlotWindow } from './structures.js';
+import { TopK } from './top-k.js';
+
+export const name = 'credential-stuffing';
+export const observes = ['request', 'probe'] as const;
+
+const MINUTE = 60_000;
+
+interface ServiceWindow {
+  failures: SlotWindow;
+  failuresFromNew: SlotWindow;
+  successes: SlotWindow;
+  users: Hll[];
+  ips: Hll[];
+  slotStart: number[];
+  topIps: TopK<string>;
+  topUsers: TopK<string>;
+  topAsns: TopK<number>;
+}
+
+/**
+ * Credential stuffing: failed logins against many distinct users with few tries each (after Elastic's rule: ≥ 25
+ * attempts on ≥ 15 users with ≤ 2 tries per user in 15 min), per IP and, counting only IPs never seen before, per
+ * /24 and ASN (a pool that keeps each IP under the limit). The distributed form is per service: many IPs, many
+ * users, few tries each, mostly from new IPs.
+ */
+export function createDetector(ctx: DetectContext): Detector {
+  const principals = new LruMap<string, PrincipalActivity>(50_000);
+  const services = new Map<string, ServiceWindow>();
+  const firing = new FiringSet(name, 'auth');
+  /** Services whose own login probe is down: their usual clients failing is the outage, not an attack. */
+  const loginDown = new Map<string, Set<string>>();
+
+  const serviceWindow = (service: string): ServiceWindow => {
+    let w = services.get(service);
+    if (!w) {
+      const slots = 15;
+      w = {
+        failures: new SlotWindow(MINUTE, slots),
+        failuresFromNew: new SlotWindow(MINUTE, slots),
+        successes: new SlotWindow(MINUTE, slots),
+        users: Array.from({ length: slots }, () => new Hll()),
+        ips: Array.from({ length: slots }, () => new Hll()),
+        slotStart: new Array<number>(slots).fill(-1),
+        topIps: new TopK(128),
+        topUsers: new TopK(128),
+        topAsns: new TopK(32),
+      };
+      services.set(service, w);
+    }
+    return w;
+  };
+
+  function request(o: RequestObservation): Signal[] | undefined {
+    if (o.auth === 'none') return undefined;
+    const cfg = ctx.config(o.service).credentialStuffing;
+    const known = ctx.history.isKnownIp(o.ip, o.ts);
+    if (known && (loginDown.get(o.service)?.size ?? 0) > 0) return undefined;
+    const w = serviceWindow(o.service);
+    if (o.auth === 'success') {
+      w.successes.add(o.ts);
+      principals.peek(`ip:${o.ip}`)?.succeed(o.ts);
+      return undefined;
+    }
+    w.failures.add(o.ts);
+    const slot = Math.floor(o.ts / MINUTE);
+    const i = slot % w.slotStart.length;
+    if (w.slotStart[i] !== slot) {
+      w.slotStart[i] = slot;
+      w.users[i] = new Hll();
+      w.ips[i] = new Hll();
+    }
+    if (o.user) w.users[i]!.add(o.user);
+    w.ips[i]!.add(o.ip);
+    if (!known) {
+      w.failuresFromNew.add(o.ts);
+      w.topIps.add(o.ip);
+      if (o.user) w.topUsers.add(o.user);
+      if (o.asn !== undefined) w.topAsns.add(o.asn);
+    }
+
+    let out: Signal[] | undefined;
+    for (const [kind, key] of principalsOf(o)) {
+      // A /24 or an ASN counts only IPs never seen before: the usual clients of a big ISP are not an attack.
+      if (kind !== 'ip' && known) continue;
+      const p = principals.upsert(key, () => new PrincipalActivity(cfg.window, 15, 64));
+      p.fail(o.ts, o.user);
+      const attempts = p.failures.sum(o.ts);
+      if (attempts < cfg.attempts) continue;
+      const { users, attempts: onUsers } = p.usersTried(o.ts);
+      if (users < cfg.users || onUsers / users > cfg.triesPerUser) continue;
+      const sig = firing.fire(o.ts, o.service, key, 'attack.credential_stuffing', 'warning', `${o.service}: ${attempts} failed logins on ${users} users from ${principalLabel(key)} in ${cfg.window / MINUTE} min`, () => ({
+        ips: kind === 'ip' ? [{ key: o.ip, count: attempts }] : w.topIps.top(10),
+        users: p.userNames(10).map((u) => ({ key: u, count: 1 })),
+        asns: o.asn !== undefined ? [{ key: o.asn, count: attempts }] : [],
+        metrics: { attempts, users, triesPerUser: Math.round((onUsers / users) * 100) / 100 },
+      }));
+      if (sig) (out ??= []).push(sig);
+    }
+    return out;
+  }
+
+  function distributed(service: string, w: ServiceWindow, now: number): Signal | undefined {
+    const cfg = ctx.config(service).credentialStuffing;
+    const failures = w.failures.sum(now);
+    const key = `service:${service}`;
+    if (failures < cfg.distributedAttempts) {
+      return firing.isFiring(key) && failures < cfg.distributedAttempts / 2 ? firing.resolve(now, key, 'attack.credential_stuffing', `${service}: failed logins back to normal`) : undefined;
+    }
+    const users = new Hll();
+    const ips = new Hll();
+    const last = Math.floor(now / MINUTE);
+    w.slotStart.forEach((start, i) => {
+      if (start > last - w.slotStart.length) {
+        users.merge(w.users[i]!);
+        ips.merge(w.ips[i]!);
+      }
+    });
+    const distinctUsers = users.count();
+    const distinctIps = ips.count();
+    const newShare = w.failuresFromNew.sum(now) / failures;
+    const attackShaped =
+      distinctUsers >= cfg.distributedUsers && distinctIps >= cfg.distributedIps && failures / distinctUsers <= cfg.distributedTriesPerUser && newShare >= cfg.newIpShare;
+    if (!attackShaped) return undefined;
+    const successes = w.successes.sum(now);
+    return firing.fire(now, service, key, 'attack.credential_stuffing', 'critical', `${service}: ${failures} failed logins on ~${distinctUsers} users from ~${distinctIps} IPs in ${cfg.window / MINUTE} min, ${Math.round(newShare * 100)} % from IPs never seen before`, () => ({
+      ips: w.topIps.top(10),
+      users: w.topUsers.top(10),
+      asns: w.topAsns.top(5),
+      metrics: { attempts: failures, users: distinctUsers, ips: distinctIps, newIpShare: Math.round(newShare * 100) / 100, successes },
+    }));
+  }
+
+  return {
+    observe(o: Observation) {
+      if (o.type === 'request') return request(o);
+      if (o.type === 'probe' && !o.schedule && ctx.loginChecks.get(o.service)?.has(o.checkId)) {
+        let down = loginDown.get(o.service);
+        if (!down) loginDown.set(o.service, (down = new Set()));
+        if (o.state === 'down') down.add(o.checkId);
+        else down.delete(o.checkId);
+      }
+      return undefined;
+    },
+    tick(now) {
+      const out: Signal[] = [];
+      for (const [service, w] of services) {
+        const s = distributed(service, w, now);
+        if (s) out.push(s);
+      }
+      for (const key of [...firing.keys()]) {
+        if (key.startsWith('service:')) continue;
+        const p = principals.peek(key);
+        if (!p || p.failures.sum(now) < ctx.config(firing.serviceOf(key) ?? '').credentialStuffing.attempts / 2) {
+          const r = firing.resolve(now, key, 'attack.credential_stuffing', `${principalLabel(key)}: failed logins stopped`);
+          if (r) out.push(r);
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Observation, RequestObservation } from '../correlate/observation.js';
+import type { Signal } from '../correlate/signal.js';
+import type { DetectContext, Detector } from './context.js';
+import { FiringSet } from './signal.js';
+import { SlotWindow } from './structures.js';
+
+export const name = 'unusual-location';
+export const observes = ['request'] as const;
+
+const MINUTE = 60_000;
+
+interface ServiceMix {
+  knownAsns: Set<number>;
+  total: SlotWindow;
+  fromNewAsns: SlotWindow;
+  learnedSince: number;
+}
+
+/**
+ * Unusual locations. A successful login from a country or ASN never seen for that user (once the user has a few
+ * logins of history), or from another country too soon after the last one (impossible travel, by country). And a
+ * shift in a service's ASN mix: a large share of requests from networks never seen before. Low severity alone
+ * (info: listed, never paged); joined to an attack incident it raises its severity.
+ */
+export function createDetector(ctx: DetectContext): Detector {
+  const firing = new FiringSet(name, 'location', 30 * MINUTE);
+  const mixes = new Map<string, ServiceMix>();
+
+  function request(o: RequestObservation): Signal[] | undefined {
+    const cfg = ctx.config(o.service).unusualLocation;
+    const out: Signal[] = [];
+    if (o.asn !== undefined) {
+      let m = mixes.get(o.service);
+      if (!m) mixes.set(o.service, (m = { knownAsns: new Set(), total: new SlotWindow(MINUTE, 15), fromNewAsns: new SlotWindow(MINUTE, 15), learnedSince: o.ts }));
+      m.total.add(o.ts);
+      if (!m.knownAsns.has(o.asn)) {
+        m.fromNewAsns.add(o.ts);
+        // Only ordinary traffic teaches the mix: failed logins and errors do not make a network familiar.
+        if (o.status < 400 && o.auth !== 'failure' && m.knownAsns.size < 20_000) m.knownAsns.add(o.asn);
+      }
+      const total = m.total.sum(o.ts);
+      const key = `mix:${o.service}`;
+      // A day of learning first; then a fifth of the last 15 minutes from unseen networks is a shift.
+      if (o.ts - m.learnedSince > 86_400_000 && total >= 200) {
+        const share = m.fromNewAsns.sum(o.ts) / total;
+        if (share >= cfg.newAsnShare) {
+          const s = firing.fire(o.ts, o.service, key, 'attack.suspected', 'info', `${o.service}: ${Math.round(share * 100)} % of requests from networks never seen before`, () => ({
+            metrics: { newAsnShare: Math.round(share * 100) / 100, requests: total },
+          }));
+          if (s) out.push(s);
+        } else if (firing.isFiring(key) && share < cfg.newAsnShare / 2) {
+          const r = firing.resolve(o.ts, key, 'attack.suspected', `${o.service}: network mix back to normal`);
+          if (r) out.push(r);
+        }
+      }
+    }
+    if (o.auth !== 'success' || !o.user) return out.length > 0 ? out : undefined;
+    const h = ctx.history.user(o.user);
+    if (!h || h.logins < cfg.minHistory) return out.length > 0 ? out : undefined;
+    const reasons: string[] = [];
+    if (o.country && !h.countries.includes(o.country)) reasons.push(`first login from ${o.country}`);
+    else if (o.asn !== undefined && h.asns.length > 0 && !h.asns.includes(o.asn)) reasons.push(`first login from AS${o.asn}`);
+    const last = h.lastLogin;
+    if (o.country && last?.country && last.country !== o.country && o.ts - last.ts < cfg.travelWindow) {
+      reasons.push(`${Math.round((o.ts - last.ts) / MINUTE)} min after a login from ${last.country}`);
+    }
+    if (reasons.length === 0) return out.length > 0 ? out : undefined;
+    const s = firing.fire(o.ts, o.service, `user:${o.user}`, 'attack.suspected', 'info', `${o.service}: login for ${o.user} from ${o.ip}: ${reasons.join(', ')}`, () => ({
+      users: [{ key: o.user!, count: 1 }],
+      ips: [{ key: o.ip, count: 1 }],
+      countries: o.country ? [{ key: o.country, count: 1 }] : [],
+      asns: o.asn !== undefined ? [{ key: o.asn, count: 1 }] : [],
+      metrics: { unusualLogins: 1 },
+    }));
+    if (s) out.push(s);
+    return out;
+  }
+
+  return {
+    observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
+    tick(now) {
+      const out: Signal[] = [];
+      for (const key of [...firing.keys()]) {
+        if (!key.startsWith('user:')) continue;
+        const r = firing.resolve(now, key, 'attack.suspected', `${key.slice(5)}: unusual login recorded`);
+        if (r) out.push(r);
+      }
+      return out;
+    },
+  };
+}

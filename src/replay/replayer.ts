@@ -1,0 +1,214 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { VirtualClock } from '../clock.js';
+import type { PicketConfig } from '../config/load.js';
+import type { Incident } from '../correlate/incident.js';
+import type { ErrorClass, Finding, Observation } from '../correlate/observation.js';
+import { IncidentPipeline, TICK_MS } from '../correlate/pipeline.js';
+import { formatNamed } from '../ingest/formats/index.js';
+import { ShapeError } from '../ingest/formats/read.js';
+import { ServiceMatcher } from '../ingest/service-matcher.js';
+import { applyRun, INITIAL_STATE, type CheckState } from '../probe/check-state.js';
+import { Store } from '../store/store.js';
+import { validateRecord } from '../telemetry-record.js';
+
+/** One incident as `picket replay --json` prints it. */
+export interface ReplayIncident {
+  id: number;
+  class: string;
+  severity: string;
+  service: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  summary: string;
+  evidence: { ips: string[]; users: string[] };
+}
+
+export interface ReplayStats {
+  records: number;
+  rejected: number;
+  byType: Record<string, number>;
+}
+
+/**
+ * Feeds recorded telemetry, probe results and webhooks through the real detectors and correlator on a virtual
+ * clock taken from the records' timestamps, with an in-memory store and no channels. The same input gives the same
+ * incidents.
+ */
+export class Replayer {
+  private readonly clock = new VirtualClock(0);
+  private readonly store: Store;
+  private readonly pipeline: IncidentPipeline;
+  private readonly matcher: ServiceMatcher | undefined;
+  private readonly checks = new Map<string, { state: CheckState; failureThreshold: number; successThreshold: number }>();
+  /** auth-login checks per service: from the config, and learned from probe records. */
+  private readonly loginChecks = new Map<string, Set<string>>();
+  private nextTick = -1;
+  readonly stats: ReplayStats = { records: 0, rejected: 0, byType: {} };
+
+  constructor(private readonly config?: PicketConfig) {
+    this.store = Store.open(':memory:');
+    this.matcher = config ? new ServiceMatcher(config.services) : undefined;
+    for (const c of config?.checks ?? []) this.learnLoginCheck(c.service, c.id, c.kind);
+    this.pipeline = new IncidentPipeline({
+      detect: config?.detect ?? {},
+      services: config?.services ?? {},
+      crawlers: config?.crawlers ?? [],
+      loginChecks: this.loginChecks,
+      store: this.store.incidents,
+      clock: this.clock,
+    });
+  }
+
+  private learnLoginCheck(service: string, check: string, kind: string): void {
+    if (kind !== 'auth-login') return;
+    let set = this.loginChecks.get(service);
+    if (!set) this.loginChecks.set(service, (set = new Set()));
+    set.add(check);
+  }
+
+  async replayFile(file: string): Promise<ReplayIncident[]> {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    for await (const line of lines) this.feedLine(line);
+    return this.finish();
+  }
+
+  feedLine(line: string): void {
+    if (line.trim() === '') return;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      this.stats.records++;
+      this.stats.rejected++;
+      return;
+    }
+    this.feed(record);
+  }
+
+  feed(record: unknown): void {
+    this.stats.records++;
+    const observations = this.toObservations(record);
+    if (!observations) {
+      this.stats.rejected++;
+      return;
+    }
+    for (const o of observations) {
+      this.stats.byType[o.type] = (this.stats.byType[o.type] ?? 0) + 1;
+      this.advance(o.ts);
+      this.pipeline.observe(o);
+    }
+  }
+
+  /** Ends the replay at the last record's time and returns every incident, in the order they opened. */
+  finish(): ReplayIncident[] {
+    this.pipeline.tick(this.clock.now());
+    const incidents = this.store.incidents.list({ state: 'all', limit: 1_000_000 }).reverse();
+    return incidents.map(toReplayIncident);
+  }
+
+  incidents(): Incident[] {
+    return this.store.incidents.list({ state: 'all', limit: 1_000_000 }).reverse();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** Runs the ticks a live picket would have run between the previous record and this one. */
+  private advance(ts: number): void {
+    if (this.nextTick < 0) this.nextTick = Math.floor(ts / TICK_MS) * TICK_MS + TICK_MS;
+    while (ts >= this.nextTick) {
+      this.clock.set(this.nextTick);
+      this.pipeline.tick(this.nextTick);
+      this.nextTick += TICK_MS;
+    }
+    this.clock.set(ts);
+  }
+
+  private toObservations(record: unknown): Observation[] | undefined {
+    if (record === null || typeof record !== 'object') return undefined;
+    const r = record as Record<string, unknown>;
+    const type = r.type ?? 'request';
+    if (type === 'request') {
+      const v = validateRecord(r);
+      if (typeof v === 'string') return undefined;
+      return [{ type: 'request', service: this.serviceOfRoute(v.route), ...v }];
+    }
+    if (type === 'probe') {
+      const o = this.probe(r);
+      return o ? [o] : undefined;
+    }
+    if (type === 'webhook') return this.webhook(r);
+    return undefined;
+  }
+
+  private serviceOfRoute(route: string): string {
+    if (this.matcher) return this.matcher.forRoute(route);
+    return route.split('/').find((s) => s !== '' && !s.startsWith(':')) ?? 'other';
+  }
+
+  private probe(r: Record<string, unknown>): Observation | undefined {
+    const ts = typeof r.ts === 'number' ? r.ts : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
+    if (!Number.isFinite(ts) || typeof r.check !== 'string' || typeof r.service !== 'string' || typeof r.ok !== 'boolean') return undefined;
+    const kind = typeof r.kind === 'string' ? r.kind : 'http';
+    this.learnLoginCheck(r.service, r.check, kind);
+    let c = this.checks.get(r.check);
+    if (!c) {
+      const configured = this.config?.checks.find((k) => k.id === r.check);
+      c = { state: INITIAL_STATE, failureThreshold: configured?.failureThreshold ?? 2, successThreshold: configured?.successThreshold ?? 2 };
+      this.checks.set(r.check, c);
+    }
+    const findings = Array.isArray(r.findings) ? (r.findings as Finding[]) : [];
+    const result = { ok: r.ok, status: typeof r.status === 'number' ? r.status : undefined, error: r.error as ErrorClass | undefined, message: typeof r.message === 'string' ? r.message : r.ok ? 'ok' : String(r.error ?? 'failed'), timings: { totalMs: typeof r.latencyMs === 'number' ? r.latencyMs : 0 }, findings };
+    const t = applyRun(c.state, result, c, ts);
+    c.state = t.next;
+    return {
+      type: 'probe',
+      ts,
+      checkId: r.check,
+      service: r.service,
+      kind,
+      ok: r.ok,
+      status: result.status,
+      error: result.error,
+      latencyMs: result.timings.totalMs,
+      message: result.message,
+      state: t.next.state,
+      stateChange: t.changed,
+      findingsRaised: t.raised,
+      findingsCleared: t.cleared,
+    };
+  }
+
+  private webhook(r: Record<string, unknown>): Observation[] | undefined {
+    const ts = typeof r.ts === 'number' ? r.ts : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
+    if (!Number.isFinite(ts) || typeof r.source !== 'string') return undefined;
+    const source = this.config?.sources[r.source];
+    let format;
+    try {
+      format = formatNamed(source?.format ?? r.source);
+    } catch {
+      return undefined;
+    }
+    const events = format.parse(r.body, { source: r.source, options: (source ?? {}) as Record<string, unknown>, receivedAt: ts });
+    if (events instanceof ShapeError || events.length === 0) return undefined;
+    return events.map((event) => {
+      const { service, derived } = this.matcher ? this.matcher.forEvent(event) : { service: event.serviceHint ?? event.name ?? event.monitorKey, derived: true };
+      return { type: 'external' as const, ts, service, serviceDerived: derived, event };
+    });
+  }
+}
+
+export function toReplayIncident(i: Incident): ReplayIncident {
+  return {
+    id: i.id,
+    class: i.class,
+    severity: i.severity,
+    service: i.service,
+    openedAt: new Date(i.openedAt).toISOString(),
+    resolvedAt: i.resolvedAt === undefined ? null : new Date(i.resolvedAt).toISOString(),
+    summary: i.summary,
+    evidence: { ips: (i.evidence.ips ?? []).map((c) => c.key), users: (i.evidence.users ?? []).map((c) => c.key) },
+  };
+}

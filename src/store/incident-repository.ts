@@ -1,0 +1,129 @@
+import type { Statement } from 'better-sqlite3';
+import type { Incident, TimelineEntry } from '../correlate/incident.js';
+import type { Db } from './database.js';
+
+interface Row {
+  id: number;
+  key: string;
+  service: string;
+  class: Incident['class'];
+  severity: Incident['severity'];
+  state: Incident['state'];
+  summary: string;
+  evidence: string;
+  detail: string;
+  opened_at: number;
+  updated_at: number;
+  last_signal_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolve_reason: string | null;
+}
+
+const COLUMNS = `id, key, service, class, severity, state, summary, evidence, detail, opened_at, updated_at, last_signal_at,
+  acknowledged_at, acknowledged_by, resolved_at, resolve_reason`;
+
+function fromRow(r: Row): Incident {
+  const i: Incident = {
+    id: r.id,
+    key: r.key,
+    service: r.service,
+    class: r.class,
+    severity: r.severity,
+    state: r.state,
+    summary: r.summary,
+    evidence: JSON.parse(r.evidence) as Incident['evidence'],
+    detail: JSON.parse(r.detail) as Incident['detail'],
+    openedAt: r.opened_at,
+    updatedAt: r.updated_at,
+    lastSignalAt: r.last_signal_at,
+  };
+  if (r.acknowledged_at !== null) i.acknowledgedAt = r.acknowledged_at;
+  if (r.acknowledged_by !== null) i.acknowledgedBy = r.acknowledged_by;
+  if (r.resolved_at !== null) i.resolvedAt = r.resolved_at;
+  if (r.resolve_reason !== null) i.resolveReason = r.resolve_reason;
+  return i;
+}
+
+/** Incidents and their timelines. */
+export class IncidentRepository {
+  private readonly insertStmt: Statement;
+  private readonly updateStmt: Statement;
+  private readonly eventStmt: Statement;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO incidents (key, service, class, severity, state, summary, evidence, detail, opened_at, updated_at, last_signal_at)
+       VALUES (@key, @service, @class, @severity, @state, @summary, @evidence, @detail, @openedAt, @updatedAt, @lastSignalAt)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE incidents SET class = @class, severity = @severity, state = @state, summary = @summary, evidence = @evidence, detail = @detail,
+         updated_at = @updatedAt, last_signal_at = @lastSignalAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
+         resolved_at = @resolvedAt, resolve_reason = @resolveReason
+       WHERE id = @id`,
+    );
+    this.eventStmt = db.prepare('INSERT INTO incident_events (incident_id, ts, kind, message, detail) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  /** Runs `fn` in one transaction: an incident change and the notifications it causes commit together. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  insert(i: Omit<Incident, 'id'>): number {
+    return Number(this.insertStmt.run({ ...i, evidence: JSON.stringify(i.evidence), detail: JSON.stringify(i.detail) }).lastInsertRowid);
+  }
+
+  update(i: Incident): void {
+    this.updateStmt.run({
+      ...i,
+      evidence: JSON.stringify(i.evidence),
+      detail: JSON.stringify(i.detail),
+      acknowledgedAt: i.acknowledgedAt ?? null,
+      acknowledgedBy: i.acknowledgedBy ?? null,
+      resolvedAt: i.resolvedAt ?? null,
+      resolveReason: i.resolveReason ?? null,
+    });
+  }
+
+  addEvent(incidentId: number, ts: number, kind: string, message: string, detail?: unknown): void {
+    this.eventStmt.run(incidentId, ts, kind, message, detail === undefined ? null : JSON.stringify(detail));
+  }
+
+  loadOpen(): Incident[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' ORDER BY id`).all() as Row[]).map(fromRow);
+  }
+
+  /** The most recent resolved incident of a key, to reopen when its signals return within the merge window. */
+  lastResolved(key: string): Incident | undefined {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE key = ? AND state = 'resolved' ORDER BY resolved_at DESC LIMIT 1`).get(key) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  get(id: number): Incident | undefined {
+    const r = this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`).get(id) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** Newest first; open ones only with `state: 'open'`. */
+  list(opts: { state?: 'open' | 'all'; limit: number; before?: number }): Incident[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS} FROM incidents WHERE (@open = 0 OR state = 'open') AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({ open: opts.state === 'open' ? 1 : 0, before: opts.before ?? null, limit: opts.limit }) as Row[];
+    return rows.map(fromRow);
+  }
+
+  timeline(incidentId: number): TimelineEntry[] {
+    return (this.db.prepare('SELECT id, incident_id, ts, kind, message, detail FROM incident_events WHERE incident_id = ? ORDER BY id').all(incidentId) as {
+      id: number;
+      incident_id: number;
+      ts: number;
+      kind: string;
+      message: string;
+      detail: string | null;
+    }[]).map((e) => ({ id: e.id, incidentId: e.incident_id, ts: e.ts, kind: e.kind, message: e.message, ...(e.detail === null ? {} : { detail: JSON.parse(e.detail) as unknown }) }));
+  }
+}
