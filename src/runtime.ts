@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type PicketConfig } from './config/load.js';
 import { formatIssue } from './config/issues.js';
 import type { Observation, ObservationSink } from './correlate/observation.js';
+import { IncidentPipeline, loginChecksOf, TICK_MS } from './correlate/pipeline.js';
 import type { Logger } from './log.js';
 import { ServiceMatcher } from './ingest/service-matcher.js';
 import { TelemetryIngest } from './ingest/telemetry.js';
@@ -21,6 +22,7 @@ export interface Runtime {
   readonly http: HttpServer;
   readonly webhooks: WebhookIngest;
   readonly telemetry: TelemetryIngest;
+  readonly pipeline: IncidentPipeline;
   /** Subscribes to every observation (probe results, external events, telemetry). */
   observe(sink: ObservationSink): void;
   /** Re-reads the config file and applies what can change without a restart (checks); keeps running on errors. */
@@ -42,7 +44,22 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   const store = Store.open(dbPath);
   logger.info({ db: dbPath }, 'store open');
 
-  const sinks: ObservationSink[] = [];
+  const pipeline = new IncidentPipeline({
+    detect: config.detect,
+    services: config.services,
+    crawlers: config.crawlers,
+    loginChecks: loginChecksOf(config.checks),
+    store: store.incidents,
+    clock,
+    logger,
+  });
+  const BASELINES = 'detectors';
+  pipeline.engine.restore((store.detectorState.load(BASELINES) ?? {}) as Record<string, unknown>);
+  const saveBaselines = () => store.detectorState.save(BASELINES, pipeline.engine.snapshot(), clock.now());
+  const ticker = setInterval(() => pipeline.tick(clock.now()), TICK_MS);
+  ticker.unref();
+
+  const sinks: ObservationSink[] = [(o) => pipeline.observe(o)];
   const emit = (o: Observation) => {
     for (const sink of sinks) sink(o);
   };
@@ -69,6 +86,7 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     hourMs: config.storage.retention.hour,
   });
   const jobs: ScheduledTask[] = [
+    cron.schedule('*/5 * * * *', saveBaselines, { name: 'save-baselines' }),
     cron.schedule(
       '17 * * * *',
       async () => {
@@ -85,6 +103,7 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     http,
     webhooks,
     telemetry,
+    pipeline,
     observe(sink) {
       sinks.push(sink);
     },
@@ -105,8 +124,11 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
       webhooks.close();
       telemetry.close();
       await runner.stop();
+      clearInterval(ticker);
+      saveBaselines();
       await store.close();
       logger.info('stopped');
     },
   };
 }
+

@@ -62,3 +62,14 @@ export class IncidentPipeline {
     this.correlator.tick(now);
   }
 }
+
+/** The auth-login checks of each service; error spikes are read against them (a failing probe login is an outage). */
+export function loginChecksOf(checks: { kind: string; service: string; id: string }[], into = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const c of checks) {
+    if (c.kind !== 'auth-login') continue;
+    let set = into.get(c.service);
+    if (!set) into.set(c.service, (set = new Set()));
+    set.add(c.id);
+  }
+  return into;
+}

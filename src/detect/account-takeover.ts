@@ -14,13 +14,13 @@ interface Failures {
 
 /**
  * Account takeover: a successful login, from an IP never seen before, for a user under attack within the last
- * 3 h — either the IP had failed on other users (it found working credentials), or the user had failures from
- * several unknown IPs and logs in from a network never seen for them nor for the service's usual clients. It
- * raises the severity of the
- * attack incident it joins.
+ * 3 h — either the IP had failed on other users and never got in as them (it found working credentials), or the
+ * user had failures from several unknown IPs and logs in from a network never seen for them nor for the
+ * service's usual clients. It raises the severity of the attack incident it joins.
  */
 export function createDetector(ctx: DetectContext): Detector {
   const byUser = new LruMap<string, Failures>(100_000);
+  /** Per address, the users it failed on and has not since logged in as (a typo followed by success is resolved). */
   const byIp = new LruMap<string, Map<string, number>>(100_000);
   const firing = new FiringSet(name, 'takeover', 10 * 60_000);
 
@@ -28,6 +28,8 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.auth === 'none' || !o.user) return undefined;
     const cfg = ctx.config(o.service).accountTakeover;
     const since = o.ts - cfg.window;
+    // A user who mistyped and then got in from the same address (an office NAT, a phone) was never attacked.
+    if (o.auth === 'success') byIp.peek(o.ip)?.delete(o.user);
     if (ctx.history.isKnownIp(o.ip, o.ts)) return undefined;
     if (o.auth === 'failure') {
       const u = byUser.upsert(o.user, () => ({ ips: new Map() }));

@@ -73,7 +73,7 @@ export const DETECT_DEFAULTS = {
   scraping: { window: 10 * MIN, requests: 300, resources: 150, sequential: 50 },
   exfiltration: { window: 10 * MIN, factor: 20, minBytes: 10_000_000 },
   dos: { factor: 5, minRequestsPerMinute: 600, latencyFactor: 2, tooManyShare: 0.1, errorShare: 0.05 },
-  latency: { runs: 10, factor: 3, minMs: 100, sustained: 3 },
+  latency: { runs: 20, factor: 3, minMs: 100, sustained: 3 },
   quietPeriod: 10 * MIN,
   mergeWindow: 15 * MIN,
   persistFor: 15 * MIN,

@@ -64,14 +64,15 @@ export class DetectionEngine {
     }
   }
 
-  /** Learned baselines of every detector that has any, by detector name. */
+  /** Learned baselines of every detector that has any, by detector name, and the traffic history. */
   snapshot(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = { history: this.history.snapshot() };
     for (const { name, detector } of this.all) if (detector.snapshot) out[name] = detector.snapshot();
     return out;
   }
 
   restore(state: Record<string, unknown>): void {
+    this.history.restore(state.history as Parameters<TrafficHistory['restore']>[0]);
     for (const { name, detector } of this.all) if (detector.restore && state[name] !== undefined) detector.restore(state[name]);
   }
 }

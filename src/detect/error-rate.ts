@@ -38,7 +38,11 @@ interface ServiceState {
   classes: Record<ErrorClassName, ClassState>;
   lastMinute: number;
   minutes: number;
+  lastEvaluated: number;
 }
+
+/** Windows of five minutes and more move little in a few seconds; looking twice a minute is plenty. */
+const EVALUATE_EVERY_MS = 30_000;
 
 /**
  * Error-rate spikes per service and class (401/403, 429, 5xx) by multi-window burn rate against the learned
@@ -57,7 +61,7 @@ export function createDetector(ctx: DetectContext): Detector {
     let s = services.get(service);
     if (!s) {
       const cls = (): ClassState => ({ count: new SlotWindow(MINUTE, 361), fromNewIps: new SlotWindow(MINUTE, 31), baseline: new Ewma(1 / 1440), ips: new TopK(64), users: new TopK(64), statuses: new Map() });
-      s = { total: new SlotWindow(MINUTE, 361), classes: { auth: cls(), throttle: cls(), server: cls() }, lastMinute: -1, minutes: 0 };
+      s = { total: new SlotWindow(MINUTE, 361), classes: { auth: cls(), throttle: cls(), server: cls() }, lastMinute: -1, minutes: 0, lastEvaluated: 0 };
       services.set(service, s);
     }
     return s;
@@ -79,15 +83,23 @@ export function createDetector(ctx: DetectContext): Detector {
     st.statuses.set(o.status, (st.statuses.get(o.status) ?? 0) + 1);
   }
 
-  /** At each minute boundary, the minute that ended teaches the normal ratio (unless that class is spiking). */
+  /**
+   * At each minute boundary, the minute that ended teaches the normal ratio — unless that class is spiking or the
+   * minute is significantly above normal (a Poisson test, so one typo in a quiet minute still counts as normal),
+   * so a rise cannot teach itself to be normal before it pages.
+   */
   function learn(service: string, s: ServiceState, minute: number): void {
     const ts = minute * MINUTE + MINUTE - 1;
     const total = s.total.sum(ts, MINUTE);
     if (total === 0) return;
     s.minutes++;
+    const floor = ctx.config(service).errorRate.baselineFloor;
     for (const c of ERROR_CLASSES) {
-      if (firing.isFiring(`${service}:${c}`)) continue;
-      s.classes[c].baseline.update(s.classes[c].count.sum(ts, MINUTE) / total);
+      const st = s.classes[c];
+      const count = st.count.sum(ts, MINUTE);
+      const expected = Math.max(st.baseline.value, floor) * total;
+      if (firing.isFiring(`${service}:${c}`) || (st.baseline.samples > 0 && poissonTail(count, expected) < 1e-3)) continue;
+      st.baseline.update(count / total);
     }
   }
 
@@ -170,6 +182,8 @@ export function createDetector(ctx: DetectContext): Detector {
           learn(service, s, s.lastMinute);
           s.lastMinute = minute;
         }
+        if (now - s.lastEvaluated < EVALUATE_EVERY_MS) continue;
+        s.lastEvaluated = now;
         out.push(...evaluate(service, s, now));
       }
       return out;

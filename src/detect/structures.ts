@@ -1,34 +1,47 @@
 /** Small, bounded data structures the detectors keep per key, so memory stays flat whatever the traffic. */
 
-/** A Map that keeps at most `max` entries, evicting the least recently used. */
+/**
+ * A Map that keeps about the `max` most recently used entries. Two generations stand in for a true LRU list: reads
+ * hit the young map, or promote from the old one; when the young map is full the old one is dropped. Every
+ * operation is O(1) with no reordering, which matters at hundreds of thousands of requests a second.
+ */
 export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
+  private readonly half: number;
 
-  constructor(readonly max: number) {}
+  constructor(readonly max: number) {
+    this.half = Math.max(1, Math.floor(max / 2));
+  }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 
   /** Reads and marks as recently used. */
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) {
+      this.old.delete(key);
+      this.store(key, o);
     }
-    return v;
+    return o;
   }
 
   /** Reads without touching recency. */
   peek(key: K): V | undefined {
-    return this.map.get(key);
+    return this.young.get(key) ?? this.old.get(key);
   }
 
   set(key: K, value: V): void {
-    if (this.map.has(key)) this.map.delete(key);
-    else if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as K);
-    this.map.set(key, value);
+    if (this.young.has(key)) {
+      this.young.set(key, value);
+      return;
+    }
+    this.old.delete(key);
+    this.store(key, value);
   }
 
   /** The value for `key`, created with `make` (and stored) when missing. */
@@ -36,17 +49,27 @@ export class LruMap<K, V> {
     let v = this.get(key);
     if (v === undefined) {
       v = make();
-      this.set(key, v);
+      this.store(key, v);
     }
     return v;
   }
 
   delete(key: K): void {
-    this.map.delete(key);
+    this.young.delete(key);
+    this.old.delete(key);
   }
 
-  entries(): IterableIterator<[K, V]> {
-    return this.map.entries();
+  *entries(): IterableIterator<[K, V]> {
+    yield* this.old.entries();
+    yield* this.young.entries();
+  }
+
+  private store(key: K, value: V): void {
+    if (this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
   }
 }
 
@@ -131,11 +154,11 @@ export class SlotWindow {
   /** Sum of the slots within the last `spanMs` (the whole window by default) before `now`. */
   sum(now: number, spanMs = this.slotMs * this.slots): number {
     const last = Math.floor(now / this.slotMs);
-    const first = last - Math.ceil(spanMs / this.slotMs) + 1;
+    const span = Math.min(this.slots, Math.ceil(spanMs / this.slotMs));
     let total = 0;
-    for (let i = 0; i < this.slots; i++) {
-      const s = this.starts[i]!;
-      if (s >= first && s <= last) total += this.counts[i]!;
+    for (let slot = last - span + 1; slot <= last; slot++) {
+      const i = slot % this.slots;
+      if (this.starts[i] === slot) total += this.counts[i]!;
     }
     return total;
   }

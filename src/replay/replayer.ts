@@ -4,7 +4,7 @@ import { VirtualClock } from '../clock.js';
 import type { PicketConfig } from '../config/load.js';
 import type { Incident } from '../correlate/incident.js';
 import type { ErrorClass, Finding, Observation } from '../correlate/observation.js';
-import { IncidentPipeline, TICK_MS } from '../correlate/pipeline.js';
+import { IncidentPipeline, loginChecksOf, TICK_MS } from '../correlate/pipeline.js';
 import { formatNamed } from '../ingest/formats/index.js';
 import { ShapeError } from '../ingest/formats/read.js';
 import { ServiceMatcher } from '../ingest/service-matcher.js';
@@ -49,7 +49,7 @@ export class Replayer {
   constructor(private readonly config?: PicketConfig) {
     this.store = Store.open(':memory:');
     this.matcher = config ? new ServiceMatcher(config.services) : undefined;
-    for (const c of config?.checks ?? []) this.learnLoginCheck(c.service, c.id, c.kind);
+    loginChecksOf(config?.checks ?? [], this.loginChecks);
     this.pipeline = new IncidentPipeline({
       detect: config?.detect ?? {},
       services: config?.services ?? {},
@@ -58,13 +58,6 @@ export class Replayer {
       store: this.store.incidents,
       clock: this.clock,
     });
-  }
-
-  private learnLoginCheck(service: string, check: string, kind: string): void {
-    if (kind !== 'auth-login') return;
-    let set = this.loginChecks.get(service);
-    if (!set) this.loginChecks.set(service, (set = new Set()));
-    set.add(check);
   }
 
   async replayFile(file: string): Promise<ReplayIncident[]> {
@@ -152,7 +145,8 @@ export class Replayer {
     const ts = typeof r.ts === 'number' ? r.ts : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
     if (!Number.isFinite(ts) || typeof r.check !== 'string' || typeof r.service !== 'string' || typeof r.ok !== 'boolean') return undefined;
     const kind = typeof r.kind === 'string' ? r.kind : 'http';
-    this.learnLoginCheck(r.service, r.check, kind);
+    // Login checks named in probe records count too, for configs that do not list them.
+    loginChecksOf([{ kind, service: r.service, id: r.check }], this.loginChecks);
     let c = this.checks.get(r.check);
     if (!c) {
       const configured = this.config?.checks.find((k) => k.id === r.check);

@@ -35,7 +35,8 @@ export interface Score {
 }
 
 const SLACK_BEFORE = 2 * 60_000;
-const SLACK_AFTER = 15 * 60_000;
+/** Incidents may open until the slow error-rate window (30 min) has moved past the event. */
+const SLACK_AFTER = 30 * 60_000;
 
 /** Replays one scenario through the real detectors and correlator and matches its incidents to its labels. */
 export async function runScenario(scenario: Scenario, seed: number, config: PicketConfig): Promise<RunResult> {

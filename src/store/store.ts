@@ -1,6 +1,7 @@
 import { CheckRepository } from './check-repository.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db } from './database.js';
+import { DetectorStateRepository } from './detector-state-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { IngestRepository } from './ingest-repository.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
@@ -13,12 +14,14 @@ export class Store {
   readonly checks: CheckRepository;
   readonly ingest: IngestRepository;
   readonly incidents: IncidentRepository;
+  readonly detectorState: DetectorStateRepository;
   private readonly checkpointer: Checkpointer | null;
 
   private constructor(readonly db: Db, file: string) {
     this.checks = new CheckRepository(db);
     this.ingest = new IngestRepository(db);
     this.incidents = new IncidentRepository(db);
+    this.detectorState = new DetectorStateRepository(db);
     this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
   }
 
