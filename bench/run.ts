@@ -5,12 +5,14 @@ import os from 'node:os';
 import { fmt, type Figure } from './lib.js';
 import * as ingest from './ingest.js';
 import * as probeCost from './probe-cost.js';
+import * as replay from './replay.js';
 import * as scheduler from './scheduler.js';
 
 const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   'probe-cost': probeCost,
   scheduler,
   ingest,
+  replay,
 };
 
 const only = process.argv.slice(2);

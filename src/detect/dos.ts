@@ -94,7 +94,8 @@ export function createDetector(ctx: DetectContext): Detector {
     }
     if (o.status === 429) m.throttled++;
     if (o.status >= 500) m.errors++;
-    s.topIps.add(o.ip);
+    // Who floods is only worth counting in a minute already past twice the usual volume.
+    if (m.requests > 2 * Math.max(s.overall.value, 1)) s.topIps.add(o.ip);
     return out;
   }
 

@@ -3,7 +3,7 @@ import type { Signal } from '../correlate/signal.js';
 import type { DetectContext, Detector } from './context.js';
 import { principalLabel } from './principals.js';
 import { FiringSet } from './signal.js';
-import { Ewma, LruMap } from './structures.js';
+import { Ewma, Hll, LruMap, RecentCounter } from './structures.js';
 
 export const name = 'exfiltration';
 export const observes = ['request'] as const;
@@ -15,29 +15,60 @@ interface Principal {
   baseline: Ewma;
 }
 
+interface Population {
+  windowStart: number;
+  bytes: number;
+  principals: Hll;
+  /** Bytes a principal of the service receives in a window, on average. */
+  perPrincipal: Ewma;
+}
+
 /**
  * Exfiltration: bytes sent to one user (or, without a user, one IP) in a 10-min window far above that principal's
- * own normal (default 20×), or, for a principal without history yet, far above what principals of the service
- * usually receive. A floor of 10 MB keeps small absolute numbers quiet.
+ * own normal (default 20×), or, for a principal without history, far above what a principal of the service
+ * receives on average. A floor of 10 MB keeps small absolute numbers quiet. Only principals that move a
+ * noticeable share of that floor get state of their own; the rest are counted in a sketch.
  */
 export function createDetector(ctx: DetectContext): Detector {
-  const principals = new LruMap<string, Principal>(100_000);
-  const population = new Map<string, Ewma>();
+  const byUser = new LruMap<string, Principal>(50_000);
+  const byIp = new LruMap<string, Principal>(50_000);
+  const recentBytes = { user: new RecentCounter(5 * 60_000), ip: new RecentCounter(5 * 60_000) };
+  const population = new Map<string, Population>();
   const firing = new FiringSet(name, 'abuse', 5 * 60_000);
+
+  function populationOf(service: string, ts: number, window: number): Population {
+    let pop = population.get(service);
+    if (!pop) population.set(service, (pop = { windowStart: ts, bytes: 0, principals: new Hll(), perPrincipal: new Ewma(0.05) }));
+    if (ts - pop.windowStart >= window) {
+      const n = pop.principals.count();
+      if (n > 0) pop.perPrincipal.update(pop.bytes / n);
+      pop.windowStart = ts - ((ts - pop.windowStart) % window);
+      pop.bytes = 0;
+      pop.principals = new Hll();
+    }
+    return pop;
+  }
 
   function request(o: RequestObservation): Signal[] | undefined {
     if (!o.bytesOut) return undefined;
     const cfg = ctx.config(o.service).exfiltration;
-    const key = o.user ? `user:${o.user}` : `ip:${o.ip}`;
-    const p = principals.upsert(key, () => ({ windowStart: o.ts, bytes: 0, requests: 0, baseline: new Ewma(0.2) }));
-    let pop = population.get(o.service);
-    if (!pop) population.set(o.service, (pop = new Ewma(0.01)));
+    const pop = populationOf(o.service, o.ts, cfg.window);
+    const principal = o.user ?? o.ip;
+    pop.bytes += o.bytesOut;
+    pop.principals.add(principal);
+    const kind = o.user ? 'user' : 'ip';
+    const map = o.user ? byUser : byIp;
+    let p = map.get(principal);
+    if (!p) {
+      const recent = recentBytes[kind].add(principal, o.ts, o.bytesOut);
+      if (recent < cfg.minBytes / 20) return undefined;
+      p = { windowStart: o.ts, bytes: recent - o.bytesOut, requests: 0, baseline: new Ewma(0.2) };
+      map.set(principal, p);
+    }
+    const key = `${kind}:${principal}`;
     if (o.ts - p.windowStart >= cfg.window) {
       // A window that ended teaches the principal's normal, unless it was the anomaly.
-      if (!firing.isFiring(key)) {
-        p.baseline.update(p.bytes);
-        pop.update(p.bytes);
-      }
+      if (!firing.isFiring(key)) p.baseline.update(p.bytes);
       p.windowStart = o.ts - ((o.ts - p.windowStart) % cfg.window);
       p.bytes = 0;
       p.requests = 0;
@@ -45,8 +76,8 @@ export function createDetector(ctx: DetectContext): Detector {
     p.bytes += o.bytesOut;
     p.requests++;
     if (p.bytes < cfg.minBytes) return undefined;
-    const normal = p.baseline.samples >= 3 ? Math.max(p.baseline.value, pop.value) : pop.value;
-    if (pop.samples < 20 || p.bytes < cfg.factor * normal) return undefined;
+    const normal = p.baseline.samples >= 3 ? Math.max(p.baseline.value, pop.perPrincipal.value) : pop.perPrincipal.value;
+    if (pop.perPrincipal.samples < 3 || p.bytes < cfg.factor * normal) return undefined;
     const sig = firing.fire(o.ts, o.service, key, 'attack.exfiltration', 'warning', `${o.service}: ${principalLabel(key)} received ${mb(p.bytes)} in ${Math.round((o.ts - p.windowStart) / 60_000)} min, ${Math.round(p.bytes / Math.max(1, normal))}× normal`, () => ({
       users: o.user ? [{ key: o.user, count: p.requests }] : [],
       ips: [{ key: o.ip, count: p.requests }],
@@ -60,7 +91,7 @@ export function createDetector(ctx: DetectContext): Detector {
     tick(now) {
       const out: Signal[] = [];
       for (const key of [...firing.keys()]) {
-        const p = principals.peek(key);
+        const p = key.startsWith('user:') ? byUser.peek(key.slice(5)) : byIp.peek(key.slice(3));
         const cfg = ctx.config(firing.serviceOf(key) ?? '').exfiltration;
         if (!p || now - p.windowStart >= cfg.window) {
           const r = firing.resolve(now, key, 'attack.exfiltration', `${principalLabel(key)}: transfer back to normal`);
@@ -69,12 +100,12 @@ export function createDetector(ctx: DetectContext): Detector {
       }
       return out;
     },
-    snapshot: () => Object.fromEntries([...population.entries()].map(([svc, e]) => [svc, e.toJSON()])),
+    snapshot: () => Object.fromEntries([...population.entries()].map(([svc, p]) => [svc, p.perPrincipal.toJSON()])),
     restore(state) {
       for (const [svc, v] of Object.entries((state ?? {}) as Record<string, { value: number; samples: number }>)) {
-        const e = new Ewma(0.01);
-        e.restore(v);
-        population.set(svc, e);
+        const p: Population = { windowStart: 0, bytes: 0, principals: new Hll(), perPrincipal: new Ewma(0.05) };
+        p.perPrincipal.restore(v);
+        population.set(svc, p);
       }
     },
   };

@@ -1,9 +1,10 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
 import type { DetectContext, Detector } from './context.js';
-import { principalLabel, principalsOf } from './principals.js';
+import type { DetectConfig } from './config.js';
+import { netOf, principalLabel } from './principals.js';
 import { FiringSet } from './signal.js';
-import { LruMap, SlotWindow } from './structures.js';
+import { LruMap, RecentCounter, SlotWindow } from './structures.js';
 
 export const name = 'scraping';
 export const observes = ['request'] as const;
@@ -23,6 +24,8 @@ interface Light {
 }
 
 const UPGRADE_AT = 24;
+/** Reads in about two minutes before a principal is tracked at all (a scraper at 300 reads in 10 min passes). */
+const BUSY = 10;
 
 interface Reader {
   requests: SlotWindow;
@@ -38,8 +41,19 @@ interface Reader {
  * follow a scraper that rotates IPs after 429s. A declared crawler is still detected, then
  * recorded as allowed instead of raised, so the decision stays auditable.
  */
+type Kind = 'ip' | 'user' | 'net' | 'asn';
+
 export function createDetector(ctx: DetectContext): Detector {
-  const principals = new LruMap<string, Light>(100_000);
+  // One map per kind, keyed by the raw value: no key strings are built per request, and the IP string's hash,
+  // computed once, serves every detector.
+  const maps = {
+    ip: new LruMap<string, Light>(100_000),
+    user: new LruMap<string, Light>(50_000),
+    net: new LruMap<string, Light>(20_000),
+    asn: new LruMap<number, Light>(5_000),
+  };
+  // Most principals read a few pages a minute and never need an entry: only the busy ones get past this filter.
+  const recent = { ip: new RecentCounter(MINUTE), user: new RecentCounter(MINUTE), net: new RecentCounter(MINUTE), asn: new RecentCounter(MINUTE) };
   const firing = new FiringSet(name, 'abuse', 5 * MINUTE);
   const allowed = new Set<string>();
 
@@ -47,67 +61,73 @@ export function createDetector(ctx: DetectContext): Detector {
     return ctx.crawlers.find((c) => (o.asn !== undefined && c.asns.includes(o.asn)) || (c.userAgent && o.ua && c.userAgent.test(o.ua)))?.name;
   }
 
+  function visit(kind: Kind, value: string | number, o: RequestObservation, id: number, cfg: DetectConfig['scraping']): Signal | undefined {
+    const map = maps[kind] as LruMap<string | number, Light>;
+    if (recent[kind].add(value, o.ts) < BUSY && !map.peek(value)) return undefined;
+    let light = map.get(value);
+    if (!light || o.ts - light.windowStart > cfg.window) {
+      light = { windowStart: o.ts, count: 0, lastId: light?.lastId ?? -1, run: light?.run ?? 0, reader: light?.reader };
+      map.set(value, light);
+    }
+    light.count++;
+    if (Number.isFinite(id)) {
+      light.run = id > light.lastId && id - light.lastId <= 3 ? light.run + 1 : 0;
+      light.lastId = id;
+    }
+    if (!light.reader && light.count < UPGRADE_AT) return undefined;
+    const r = (light.reader ??= { requests: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.window / MINUTE))), users: new Set(), resources: new Map(), lastEvaluated: 0 });
+    r.requests.add(o.ts);
+    if (o.user && r.users.size < 3) r.users.add(o.user);
+    const resource = o.resource ?? o.route;
+    if (r.resources.has(resource)) r.resources.delete(resource);
+    else if (r.resources.size >= cfg.resources * 2) r.resources.delete(r.resources.keys().next().value!);
+    r.resources.set(resource, o.ts);
+    const requests = Math.max(r.requests.sum(o.ts), light.count);
+    if (requests < Math.min(cfg.requests, cfg.sequential) || o.ts - r.lastEvaluated < 10_000) return undefined;
+    r.lastEvaluated = o.ts;
+    let distinct = 0;
+    for (const [res, ts] of r.resources) {
+      if (ts < o.ts - cfg.window) r.resources.delete(res);
+      else distinct++;
+    }
+    const sequential = light.run >= cfg.sequential;
+    const broad = requests >= cfg.requests && distinct >= cfg.resources;
+    // A network or an ASN as a whole counts only when it walks ids in sequence: many people of one ISP reading many
+    // different resources is a busy day, not a scraper. Broad reading from an address several users share (an
+    // office behind NAT) is those users, not a scraper.
+    if (!(sequential || (broad && (kind === 'ip' || kind === 'user') && r.users.size < 3))) return undefined;
+    const key = `${kind}:${value}`;
+    const crawler = crawlerOf(o);
+    if (crawler) {
+      if (!allowed.has(key)) {
+        allowed.add(key);
+        ctx.note('scraping by an allowlisted crawler: not raised', { service: o.service, crawler, principal: key, requests, resources: distinct });
+      }
+      return undefined;
+    }
+    const what = sequential ? `walking ids in sequence (${light.run} in a row)` : `${distinct} distinct resources`;
+    return firing.fire(o.ts, o.service, key, 'attack.scraping', 'warning', `${o.service}: ${principalLabel(key)} made ${requests} reads in ${cfg.window / MINUTE} min, ${what}`, () => ({
+      ips: kind === 'ip' ? [{ key: o.ip, count: requests }] : [],
+      users: kind === 'user' ? [{ key: o.user!, count: requests }] : [],
+      asns: o.asn !== undefined ? [{ key: o.asn, count: requests }] : [],
+      metrics: { requests, resources: distinct, sequentialRun: light.run },
+    }));
+  }
+
   function request(o: RequestObservation): Signal[] | undefined {
     if (o.method && o.method !== 'GET' && o.method !== 'HEAD') return undefined;
     if (o.status >= 500) return undefined;
     const cfg = ctx.config(o.service).scraping;
     const id = o.resource !== undefined && /^\d+$/.test(o.resource) ? Number(o.resource) : NaN;
-    // A /24 or an ASN only matters for walks through numeric ids; everything else is judged per address and user.
-    const keys: [string, string][] = Number.isFinite(id) ? principalsOf(o) : [['ip', `ip:${o.ip}`]];
-    if (o.user) keys.push(['ip', `user:${o.user}`]);
-    let out: Signal[] | undefined;
-    for (const [kind, key] of keys) {
-      let light = principals.get(key);
-      if (!light || o.ts - light.windowStart > cfg.window) {
-        const carried: Light = { windowStart: o.ts, count: 0, lastId: light?.lastId ?? -1, run: light?.run ?? 0, reader: light?.reader };
-        light = carried;
-        principals.set(key, light);
-      }
-      light.count++;
-      if (Number.isFinite(id)) {
-        light.run = id > light.lastId && id - light.lastId <= 3 ? light.run + 1 : 0;
-        light.lastId = id;
-      }
-      if (!light.reader && light.count < UPGRADE_AT) continue;
-      const r = (light.reader ??= { requests: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.window / MINUTE))), users: new Set(), resources: new Map(), lastEvaluated: 0 });
-      r.requests.add(o.ts);
-      if (o.user && r.users.size < 3) r.users.add(o.user);
-      const resource = o.resource ?? o.route;
-      if (r.resources.has(resource)) r.resources.delete(resource);
-      else if (r.resources.size >= cfg.resources * 2) r.resources.delete(r.resources.keys().next().value!);
-      r.resources.set(resource, o.ts);
-      const requests = Math.max(r.requests.sum(o.ts), light.count);
-      if (requests < Math.min(cfg.requests, cfg.sequential) || o.ts - r.lastEvaluated < 10_000) continue;
-      r.lastEvaluated = o.ts;
-      let distinct = 0;
-      for (const [res, ts] of r.resources) {
-        if (ts < o.ts - cfg.window) r.resources.delete(res);
-        else distinct++;
-      }
-      const sequential = light.run >= cfg.sequential;
-      const broad = requests >= cfg.requests && distinct >= cfg.resources;
-      // A network or an ASN as a whole counts only when it walks ids in sequence: many people of one ISP reading
-      // many different resources is a busy day, not a scraper.
-      // Broad reading from an address several users share (an office behind NAT) is those users, not a scraper.
-      if (!(sequential || (broad && kind === 'ip' && r.users.size < 3))) continue;
-      const crawler = crawlerOf(o);
-      if (crawler) {
-        if (!allowed.has(key)) {
-          allowed.add(key);
-          ctx.note('scraping by an allowlisted crawler: not raised', { service: o.service, crawler, principal: key, requests, resources: distinct });
-        }
-        continue;
-      }
-      const what = sequential ? `walking ids in sequence (${light.run} in a row)` : `${distinct} distinct resources`;
-      const sig = firing.fire(o.ts, o.service, key, 'attack.scraping', 'warning', `${o.service}: ${principalLabel(key)} made ${requests} reads in ${cfg.window / MINUTE} min, ${what}`, () => ({
-        ips: kind === 'ip' && key.startsWith('ip:') ? [{ key: o.ip, count: requests }] : [],
-        users: key.startsWith('user:') ? [{ key: o.user!, count: requests }] : [],
-        asns: o.asn !== undefined ? [{ key: o.asn, count: requests }] : [],
-        metrics: { requests, resources: distinct, sequentialRun: light.run },
-      }));
-      if (sig) (out ??= []).push(sig);
+    const found: (Signal | undefined)[] = [visit('ip', o.ip, o, id, cfg)];
+    if (o.user) found.push(visit('user', o.user, o, id, cfg));
+    // A /24 or an ASN follows a scraper that rotates addresses: only new addresses walking numeric ids count there.
+    if (Number.isFinite(id) && !ctx.history.isKnownIp(o.ip, o.ts)) {
+      found.push(visit('net', netOf(o.ip), o, id, cfg));
+      if (o.asn !== undefined) found.push(visit('asn', o.asn, o, id, cfg));
     }
-    return out;
+    const out = found.filter((s): s is Signal => s !== undefined);
+    return out.length > 0 ? out : undefined;
   }
 
   return {
@@ -115,7 +135,10 @@ export function createDetector(ctx: DetectContext): Detector {
     tick(now) {
       const out: Signal[] = [];
       for (const key of [...firing.keys()]) {
-        const light = principals.peek(key);
+        const colon = key.indexOf(':');
+        const kind = key.slice(0, colon) as Kind;
+        const raw = key.slice(colon + 1);
+        const light = (maps[kind] as LruMap<string | number, Light>).peek(kind === 'asn' ? Number(raw) : raw);
         if (!light?.reader || light.reader.requests.sum(now, 5 * MINUTE) < 10) {
           if (light) light.run = 0;
           const s = firing.resolve(now, key, 'attack.scraping', `${principalLabel(key)}: reading stopped`);

@@ -164,6 +164,45 @@ export class SlotWindow {
   }
 }
 
+/**
+ * Approximate counts per key over the last two slots (a count-min sketch per slot, 4 × 4096 counters): a cheap
+ * filter in front of per-key state, so only the few busy keys ever get an entry in a map. Never undercounts.
+ */
+export class RecentCounter {
+  private readonly rows = 4;
+  private readonly width = 4096;
+  private current = new Uint32Array(this.rows * this.width);
+  private previous = new Uint32Array(this.rows * this.width);
+  private slot = -1;
+
+  constructor(private readonly slotMs: number) {}
+
+  /** Adds `n` (default one) for `key` and returns its approximate total over this slot and the one before. */
+  add(key: string | number, ts: number, n = 1): number {
+    const slot = Math.floor(ts / this.slotMs);
+    if (slot !== this.slot) {
+      if (slot === this.slot + 1) {
+        [this.previous, this.current] = [this.current, this.previous];
+        this.current.fill(0);
+      } else {
+        this.previous.fill(0);
+        this.current.fill(0);
+      }
+      this.slot = slot;
+    }
+    const h = typeof key === 'number' ? hash32(String(key)) : hash32(key);
+    let min = Infinity;
+    for (let r = 0; r < this.rows; r++) {
+      // Derive the row's index from one hash (Kirsch–Mitzenmacher double hashing).
+      const i = r * this.width + (((h + Math.imul(r, (h >>> 16) | 1)) >>> 0) % this.width);
+      this.current[i]! += n;
+      const c = this.current[i]! + this.previous[i]!;
+      if (c < min) min = c;
+    }
+    return min;
+  }
+}
+
 /** Exponentially weighted moving average with a count of samples, so a detector knows when it has learned enough. */
 export class Ewma {
   value = 0;

@@ -1,0 +1,24 @@
+// Replays an NDJSON file through the real detectors and correlator and prints throughput and peak memory.
+// argv: <file> [--bare] — with --bare, only reads and parses the lines (the baseline).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Replayer } from '../src/replay/replayer.js';
+
+const [file, mode] = process.argv.slice(2);
+const started = performance.now();
+let records = 0;
+let incidents = 0;
+if (mode === '--bare') {
+  const lines = createInterface({ input: createReadStream(file!), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line !== '') JSON.parse(line);
+    records++;
+  }
+} else {
+  const replayer = new Replayer();
+  incidents = (await replayer.replayFile(file!)).length;
+  records = replayer.stats.records;
+  await replayer.close();
+}
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(`${JSON.stringify({ records, seconds, perSecond: records / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, incidents })}\n`);
