@@ -4,7 +4,12 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type PicketConfig } from './config/load.js';
 import { formatIssue } from './config/issues.js';
 import type { Observation, ObservationSink } from './correlate/observation.js';
+import { Escalation } from './correlate/escalation.js';
+import { MaintenanceWindows } from './correlate/maintenance.js';
 import { IncidentPipeline, loginChecksOf, TICK_MS } from './correlate/pipeline.js';
+import { createChannel, type Channel } from './notify/channels/index.js';
+import { enqueueDigest } from './notify/digest.js';
+import { OutboxWorker } from './notify/outbox-worker.js';
 import type { Logger } from './log.js';
 import { ServiceMatcher } from './ingest/service-matcher.js';
 import { TelemetryIngest } from './ingest/telemetry.js';
@@ -12,6 +17,7 @@ import { WebhookIngest } from './ingest/webhooks.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { CheckRunner } from './probe/check-runner.js';
 import { externalEventRoutes } from './server/api/external-events.js';
+import { silenceRoutes } from './server/api/silences.js';
 import { startHttpServer, type HttpServer } from './server/http-server.js';
 import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
@@ -23,6 +29,8 @@ export interface Runtime {
   readonly webhooks: WebhookIngest;
   readonly telemetry: TelemetryIngest;
   readonly pipeline: IncidentPipeline;
+  readonly escalation: Escalation;
+  readonly outbox: OutboxWorker;
   /** Subscribes to every observation (probe results, external events, telemetry). */
   observe(sink: ObservationSink): void;
   /** Re-reads the config file and applies what can change without a restart (checks); keeps running on errors. */
@@ -44,6 +52,21 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   const store = Store.open(dbPath);
   logger.info({ db: dbPath }, 'store open');
 
+  const channels = new Map<string, Channel>(Object.entries(config.channels).map(([name, cfg]) => [name, createChannel(name, cfg)]));
+  const outbox = new OutboxWorker({ outbox: store.outbox, channels, clock, logger, retryForMs: config.escalation.retryFor });
+  const links = { baseUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}` };
+  const escalation = new Escalation({
+    config: config.escalation,
+    channels: [...channels.keys()],
+    outbox: store.outbox,
+    silences: store.silences,
+    maintenance: new MaintenanceWindows(config.maintenance),
+    timeline: (id, ts, kind, message, detail) => store.incidents.addEvent(id, ts, kind, message, detail),
+    get baseUrl() {
+      return links.baseUrl;
+    },
+    onEnqueue: () => outbox.wake(),
+  });
   const pipeline = new IncidentPipeline({
     detect: config.detect,
     services: config.services,
@@ -52,6 +75,8 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     store: store.incidents,
     clock,
     logger,
+    hooks: [escalation.onChange],
+    timers: [escalation.due],
   });
   const BASELINES = 'detectors';
   pipeline.engine.restore((store.detectorState.load(BASELINES) ?? {}) as Record<string, unknown>);
@@ -71,9 +96,11 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     host: config.server.host,
     port: config.server.port,
     logger,
-    plugins: [ingestRoutes(webhooks, telemetry), externalEventRoutes(store.ingest)],
+    plugins: [ingestRoutes(webhooks, telemetry), externalEventRoutes(store.ingest), silenceRoutes(store.silences, clock, config.server.adminToken)],
   });
   logger.info({ url: http.url }, 'listening');
+  if (!config.server.publicUrl) links.baseUrl = http.url;
+  outbox.start();
 
   const runner = new CheckRunner({ store: store.checks, configDir: config.dir, clock, logger, onObservation: emit });
   runner.setChecks(config.checks);
@@ -85,8 +112,12 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     minuteMs: config.storage.retention.minute,
     hourMs: config.storage.retention.hour,
   });
+  const digest = config.escalation.digest;
   const jobs: ScheduledTask[] = [
     cron.schedule('*/5 * * * *', saveBaselines, { name: 'save-baselines' }),
+    ...(digest
+      ? [cron.schedule(digest.cron, () => enqueueDigest({ incidents: store.incidents, outbox: store.outbox, channels: digest.notify, now: clock.now(), baseUrl: links.baseUrl, wake: () => outbox.wake() }), { name: 'digest' })]
+      : []),
     cron.schedule(
       '17 * * * *',
       async () => {
@@ -104,6 +135,8 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     webhooks,
     telemetry,
     pipeline,
+    escalation,
+    outbox,
     observe(sink) {
       sinks.push(sink);
     },
@@ -125,6 +158,8 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
       telemetry.close();
       await runner.stop();
       clearInterval(ticker);
+      // The worker finishes the delivery in progress; what is left stays in the outbox for the next start.
+      await outbox.stop();
       saveBaselines();
       await store.close();
       logger.info('stopped');

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { INCIDENT_CLASSES } from '../correlate/classes.js';
+import { classPatternMatches, INCIDENT_CLASSES } from '../correlate/classes.js';
 import type { ConfigPath } from './interpolate.js';
 import type { CheckFile } from './load.js';
 import { formatPath, type ConfigIssue } from './issues.js';
@@ -35,6 +35,13 @@ export function crossCheck(main: PicketFile, yaml: YamlFile, checkFiles: CheckFi
       }),
     );
   }
+  main.escalation.digest?.notify.forEach((channel, j) => {
+    if (!main.channels[channel]) here(['escalation', 'digest', 'notify', j], `unknown channel "${channel}"${known('channels', channels)}`);
+  });
+  if (main.escalation.digest && !cron.validate(main.escalation.digest.cron)) here(['escalation', 'digest', 'cron'], `invalid cron expression "${main.escalation.digest.cron}"`);
+  main.maintenance.forEach((window, i) => {
+    if (window.timezone !== undefined && !validTimeZone(window.timezone)) here(['maintenance', i, 'timezone'], `unknown time zone "${window.timezone}"`);
+  });
   main.escalation.routes.forEach((route, i) => {
     if (!main.escalation.policies[route.policy]) here(['escalation', 'routes', i, 'policy'], `unknown policy "${route.policy}"${known('policies', policies)}`);
     const cls = route.match.class;
@@ -56,17 +63,19 @@ export function crossCheck(main: PicketFile, yaml: YamlFile, checkFiles: CheckFi
   return issues;
 }
 
-/** `attack.*` or `attack` names a family; anything else must be an exact class. */
-export function classPatternMatches(pattern: string, cls: string): boolean {
-  if (pattern.endsWith('.*')) return cls.startsWith(pattern.slice(0, -1));
-  if (!pattern.includes('.')) return cls === pattern || cls.startsWith(`${pattern}.`);
-  return cls === pattern;
-}
-
 function classPatternMatchesAny(pattern: string): boolean {
   return INCIDENT_CLASSES.some((c) => classPatternMatches(pattern, c));
 }
 
 function known(what: string, names: string[]): string {
   return names.length === 0 ? ` (no ${what} are defined)` : ` (defined: ${names.join(', ')})`;
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -80,6 +80,16 @@ const escalationSchema = z.strictObject({
   repeat: duration().prefault('1h'),
   /** Tell every channel that was paged when the incident resolves. */
   resolved: flag().default(true),
+  /** Many availability incidents opening within `window` (a network cut) page as one, from the `threshold`-th on. */
+  grouping: z.strictObject({ window: duration({ min: 1_000 }).prefault('1m'), threshold: positiveInt().default(3) }).prefault({}),
+  /** An incident that resolves and reopens more than `changes` times in `window` pages once as flapping. */
+  flapping: z.strictObject({ changes: positiveInt().default(4), window: duration({ min: 60_000 }).prefault('10m') }).prefault({}),
+  /** Least time between two pages of one incident (repeats, reopenings); severity rises and resolves are not held. */
+  cooldown: duration().prefault('5m'),
+  /** A notification that keeps failing is retried this long, then kept as a dead letter. */
+  retryFor: duration({ min: 60_000 }).prefault('24h'),
+  /** A daily list of info-level incidents (never paged one by one). */
+  digest: z.strictObject({ cron: z.string().default('0 8 * * *'), notify: z.array(z.string()).min(1) }).optional(),
 });
 
 export const picketFileSchema = z
@@ -121,7 +131,16 @@ export const picketFileSchema = z
     /** Declared crawlers: scraping by them is recorded, not raised. */
     crawlers: z.array(crawlerSchema).default([]),
     maintenance: z
-      .array(z.strictObject({ service: z.string(), cron: z.string().min(1), duration: duration({ min: 60_000 }), reason: z.string().optional() }))
+      .array(
+        z.strictObject({
+          service: z.string(),
+          cron: z.string().min(1),
+          duration: duration({ min: 60_000 }),
+          reason: z.string().optional(),
+          /** IANA time zone of the cron expression; default the system's. */
+          timezone: z.string().optional(),
+        }),
+      )
       .default([]),
   })
   .meta({ title: 'picket.yaml', description: 'picket configuration' });

@@ -33,3 +33,10 @@ export function classFamily(c: IncidentClass): string {
   const dot = c.indexOf('.');
   return dot < 0 ? c : c.slice(0, dot);
 }
+
+/** `attack.*` or `attack` names a family; anything else must be an exact class. */
+export function classPatternMatches(pattern: string, cls: string): boolean {
+  if (pattern.endsWith('.*')) return cls.startsWith(pattern.slice(0, -1));
+  if (!pattern.includes('.')) return cls === pattern || cls.startsWith(`${pattern}.`);
+  return cls === pattern;
+}

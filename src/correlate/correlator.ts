@@ -17,12 +17,18 @@ export interface CorrelatorTimings {
 
 export type IncidentStore = Pick<IncidentRepository, 'transaction' | 'insert' | 'update' | 'addEvent' | 'loadOpen' | 'lastResolved' | 'get'>;
 
+
 export interface CorrelatorOptions {
   store: IncidentStore;
   clock: Clock;
   timings(service: string): CorrelatorTimings;
   /** Called inside the transaction that stores each change; escalation adds its outbox rows here. */
   hooks?: ((change: IncidentChange) => void)[];
+  /**
+   * Run on every tick for each open (or just-resolved) incident, inside a transaction; a timer that changed the
+   * incident returns true and the change is stored (escalation's due levels).
+   */
+  timers?: ((incident: Incident, now: number) => boolean)[];
   logger?: Logger;
 }
 
@@ -86,6 +92,8 @@ function bump(s: Severity, steps: number): Severity {
  */
 export class Correlator {
   private readonly open = new Map<string, Incident>();
+  /** Incidents resolved within the last hour: timers still look at them (flapping ends, for one). */
+  private readonly recentlyResolved = new Map<number, Incident>();
 
   constructor(private readonly opts: CorrelatorOptions) {}
 
@@ -116,7 +124,7 @@ export class Correlator {
       return;
     }
     if (!incident) {
-      const recent = this.opts.store.lastResolved(key);
+      const recent = [...this.recentlyResolved.values()].filter((i) => i.key === key).sort((a, b) => (b.resolvedAt ?? 0) - (a.resolvedAt ?? 0))[0] ?? this.opts.store.lastResolved(key);
       if (recent?.resolvedAt !== undefined && s.ts - recent.resolvedAt <= this.opts.timings(s.service).mergeWindow) {
         incident = recent;
         this.reopen(incident, s);
@@ -128,8 +136,19 @@ export class Correlator {
     this.join(incident, group, s, signalKey);
   }
 
-  /** Quiet periods and persistence. */
+  /** Quiet periods, persistence, and the timers (escalation). */
   tick(now: number): void {
+    for (const incident of [...this.open.values(), ...this.recentlyResolved.values()]) {
+      if (incident.state === 'resolved' && now - (incident.resolvedAt ?? now) > 3_600_000) {
+        this.recentlyResolved.delete(incident.id);
+        continue;
+      }
+      for (const timer of this.opts.timers ?? []) {
+        this.opts.store.transaction(() => {
+          if (timer(incident, now)) this.opts.store.update(incident);
+        });
+      }
+    }
     for (const incident of [...this.open.values()]) {
       const t = this.opts.timings(incident.service);
       if (incident.class.startsWith('attack.') && now - incident.lastSignalAt >= t.quietPeriod) {
@@ -187,15 +206,16 @@ export class Correlator {
       openedAt: s.ts,
       updatedAt: s.ts,
       lastSignalAt: s.ts,
+      escalationLevel: -1,
     };
     this.opts.store.transaction(() => {
       const incident: Incident = { ...draft, id: this.opts.store.insert(draft) };
       incident.severity = this.severityOf(incident);
-      this.opts.store.update(incident);
       this.opts.store.addEvent(incident.id, s.ts, 'opened', incident.summary, { detector: s.detector, key: s.key, severity: incident.severity });
       this.open.set(key, incident);
       this.opts.logger?.warn({ incident: incident.id, service: incident.service, class: incident.class, severity: incident.severity }, incident.summary);
       this.emit({ kind: 'opened', incident, at: s.ts });
+      this.opts.store.update(incident);
     });
   }
 
@@ -205,6 +225,7 @@ export class Correlator {
       delete incident.resolvedAt;
       delete incident.resolveReason;
       incident.detail.persisted = false;
+      this.recentlyResolved.delete(incident.id);
       this.open.set(incident.key, incident);
       this.opts.store.addEvent(incident.id, s.ts, 'reopened', `reopened: ${s.summary}`);
       this.emit({ kind: 'reopened', incident, at: s.ts });
@@ -268,6 +289,7 @@ export class Correlator {
     incident.resolvedAt = ts;
     incident.resolveReason = reason;
     this.open.delete(incident.key);
+    this.recentlyResolved.set(incident.id, incident);
     this.opts.store.addEvent(incident.id, ts, 'resolved', reason);
     this.opts.logger?.info({ incident: incident.id, reason }, `incident ${incident.id} resolved`);
     this.emit({ kind: 'resolved', incident, at: ts, by });

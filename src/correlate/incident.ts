@@ -23,6 +23,21 @@ export interface IncidentDetail {
   persisted: boolean;
   /** Timeline entries written for signals (capped). */
   timelineSignals: number;
+  /** Escalation's working state (storm membership, flapping, repeats). */
+  paging?: PagingState;
+}
+
+export interface PagingState {
+  /** The storm this incident is part of: its pages go out as one grouped page. */
+  storm?: string;
+  /** When it resolved and reopened lately, for flapping. */
+  changes: number[];
+  flapping: boolean;
+  repeats: number;
+  /** Resolve notices sent (an incident can resolve, reopen and resolve again). */
+  resolvedNotices: number;
+  /** Why pages are held (a silence or maintenance window), while they are. */
+  held?: string;
 }
 
 export interface Incident {
@@ -43,6 +58,11 @@ export interface Incident {
   acknowledgedBy?: string;
   resolvedAt?: number;
   resolveReason?: string;
+  /** Escalation policy in use, last level paged (-1 before the first), and when the next step is due. */
+  policy?: string;
+  escalationLevel: number;
+  nextEscalationAt?: number;
+  lastPagedAt?: number;
 }
 
 export interface TimelineEntry {
@@ -56,7 +76,7 @@ export interface TimelineEntry {
 
 /** What changed, handed to hooks (escalation) inside the transaction that stores it. */
 export interface IncidentChange {
-  kind: 'opened' | 'updated' | 'escalated' | 'reclassified' | 'resolved' | 'reopened' | 'acknowledged';
+  kind: 'opened' | 'escalated' | 'reclassified' | 'resolved' | 'reopened' | 'acknowledged';
   incident: Incident;
   previous?: { severity: Severity; class: IncidentClass };
   at: number;

@@ -3,7 +3,7 @@ import { resolveDetect, type DetectConfig, type DetectOverrides } from '../detec
 import type { Crawler } from '../detect/context.js';
 import { DetectionEngine } from '../detect/engine.js';
 import type { Logger } from '../log.js';
-import type { IncidentChange } from './incident.js';
+import type { Incident, IncidentChange } from './incident.js';
 import { Correlator, type IncidentStore } from './correlator.js';
 import type { Observation } from './observation.js';
 
@@ -16,6 +16,7 @@ export interface PipelineOptions {
   store: IncidentStore;
   clock: Clock;
   hooks?: ((change: IncidentChange) => void)[];
+  timers?: ((incident: Incident, now: number) => boolean)[];
   logger?: Logger;
 }
 
@@ -40,7 +41,7 @@ export class IncidentPipeline {
       }
       return c;
     };
-    this.correlator = new Correlator({ store: opts.store, clock: opts.clock, timings: config, hooks: opts.hooks, logger: opts.logger });
+    this.correlator = new Correlator({ store: opts.store, clock: opts.clock, timings: config, hooks: opts.hooks, timers: opts.timers, logger: opts.logger });
     const crawlers: Crawler[] = opts.crawlers.map((c) => ({ name: c.name, asns: c.asns, userAgent: c.userAgent ? new RegExp(c.userAgent, 'i') : undefined }));
     this.engine = new DetectionEngine({
       clock: opts.clock,

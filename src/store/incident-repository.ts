@@ -19,10 +19,14 @@ interface Row {
   acknowledged_by: string | null;
   resolved_at: number | null;
   resolve_reason: string | null;
+  policy: string | null;
+  escalation_level: number;
+  next_escalation_at: number | null;
+  last_paged_at: number | null;
 }
 
 const COLUMNS = `id, key, service, class, severity, state, summary, evidence, detail, opened_at, updated_at, last_signal_at,
-  acknowledged_at, acknowledged_by, resolved_at, resolve_reason`;
+  acknowledged_at, acknowledged_by, resolved_at, resolve_reason, policy, escalation_level, next_escalation_at, last_paged_at`;
 
 function fromRow(r: Row): Incident {
   const i: Incident = {
@@ -38,11 +42,15 @@ function fromRow(r: Row): Incident {
     openedAt: r.opened_at,
     updatedAt: r.updated_at,
     lastSignalAt: r.last_signal_at,
+    escalationLevel: r.escalation_level,
   };
   if (r.acknowledged_at !== null) i.acknowledgedAt = r.acknowledged_at;
   if (r.acknowledged_by !== null) i.acknowledgedBy = r.acknowledged_by;
   if (r.resolved_at !== null) i.resolvedAt = r.resolved_at;
   if (r.resolve_reason !== null) i.resolveReason = r.resolve_reason;
+  if (r.policy !== null) i.policy = r.policy;
+  if (r.next_escalation_at !== null) i.nextEscalationAt = r.next_escalation_at;
+  if (r.last_paged_at !== null) i.lastPagedAt = r.last_paged_at;
   return i;
 }
 
@@ -60,7 +68,8 @@ export class IncidentRepository {
     this.updateStmt = db.prepare(
       `UPDATE incidents SET class = @class, severity = @severity, state = @state, summary = @summary, evidence = @evidence, detail = @detail,
          updated_at = @updatedAt, last_signal_at = @lastSignalAt, acknowledged_at = @acknowledgedAt, acknowledged_by = @acknowledgedBy,
-         resolved_at = @resolvedAt, resolve_reason = @resolveReason
+         resolved_at = @resolvedAt, resolve_reason = @resolveReason, policy = @policy, escalation_level = @escalationLevel,
+         next_escalation_at = @nextEscalationAt, last_paged_at = @lastPagedAt
        WHERE id = @id`,
     );
     this.eventStmt = db.prepare('INSERT INTO incident_events (incident_id, ts, kind, message, detail) VALUES (?, ?, ?, ?, ?)');
@@ -69,6 +78,16 @@ export class IncidentRepository {
   /** Runs `fn` in one transaction: an incident change and the notifications it causes commit together. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** Open incidents whose next escalation step is due: the timer that survives a restart. */
+  dueEscalations(now: number): Incident[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY next_escalation_at`).all(now) as Row[]).map(fromRow);
+  }
+
+  /** Info-level incidents opened since `from`, for the daily digest. */
+  infoSince(from: number): Incident[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE severity = 'info' AND opened_at >= ? ORDER BY id`).all(from) as Row[]).map(fromRow);
   }
 
   insert(i: Omit<Incident, 'id'>): number {
@@ -84,6 +103,9 @@ export class IncidentRepository {
       acknowledgedBy: i.acknowledgedBy ?? null,
       resolvedAt: i.resolvedAt ?? null,
       resolveReason: i.resolveReason ?? null,
+      policy: i.policy ?? null,
+      nextEscalationAt: i.nextEscalationAt ?? null,
+      lastPagedAt: i.lastPagedAt ?? null,
     });
   }
 

@@ -4,6 +4,8 @@ import { openDatabase, type Db } from './database.js';
 import { DetectorStateRepository } from './detector-state-repository.js';
 import { IncidentRepository } from './incident-repository.js';
 import { IngestRepository } from './ingest-repository.js';
+import { OutboxRepository } from './outbox-repository.js';
+import { SilenceRepository } from './silence-repository.js';
 import { migrate, readMigrations, type Migration } from './migrator.js';
 
 /**
@@ -15,6 +17,8 @@ export class Store {
   readonly ingest: IngestRepository;
   readonly incidents: IncidentRepository;
   readonly detectorState: DetectorStateRepository;
+  readonly outbox: OutboxRepository;
+  readonly silences: SilenceRepository;
   private readonly checkpointer: Checkpointer | null;
 
   private constructor(readonly db: Db, file: string) {
@@ -22,6 +26,8 @@ export class Store {
     this.ingest = new IngestRepository(db);
     this.incidents = new IncidentRepository(db);
     this.detectorState = new DetectorStateRepository(db);
+    this.outbox = new OutboxRepository(db);
+    this.silences = new SilenceRepository(db);
     this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
   }
 

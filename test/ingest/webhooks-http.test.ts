@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExternalObservation, Observation } from '../../src/correlate/observation.js';
-import { sign, signingKey } from '../../src/ingest/auth/standard-webhooks.js';
+import { sign, signingKey } from '../../src/standard-webhooks.js';
 import { fixture } from '../helpers/fixtures.js';
 import { post, startPicket, type TestPicket } from '../helpers/picket.js';
 

@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { secret } from '../../config/secret.js';
 import { signatureEqual } from '../../secure-compare.js';
+import { sign, signingKey } from '../../standard-webhooks.js';
 import { checkTimestamp, header, type SignedRequest, type Verdict } from './types.js';
 
 export const type = 'standard-webhooks';
@@ -12,16 +12,6 @@ export const schema = z.object({
   secret: secret(),
   tolerance: duration().prefault('5m'),
 });
-
-/** The key of a `whsec_…` secret; a secret without the prefix is used as text, as some senders document. */
-export function signingKey(secretText: string): Buffer {
-  return secretText.startsWith('whsec_') ? Buffer.from(secretText.slice(6), 'base64') : Buffer.from(secretText, 'utf8');
-}
-
-/** `v1,<base64>` of HMAC-SHA256 over `<id>.<timestamp>.<body>`, as the Standard Webhooks spec defines it. */
-export function sign(key: Buffer, id: string, timestamp: string, body: Buffer | string): string {
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64')}`;
-}
 
 /**
  * Standard Webhooks: `webhook-id`, `webhook-timestamp` (±tolerance) and `webhook-signature`, which may list
