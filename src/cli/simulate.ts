@@ -73,8 +73,9 @@ async function score(seedList: string, json: boolean): Promise<void> {
     c.precision.toFixed(2),
     c.recall.toFixed(2),
     c.medianTimeToDetectMs === null ? '—' : `${Math.round(c.medianTimeToDetectMs / 1000)} s`,
+    c.notificationsPerIncident === null ? '—' : c.notificationsPerIncident.toFixed(1),
   ]);
-  const header = ['class', 'detected', 'precision', 'recall', 'median time to detect'];
+  const header = ['class', 'detected', 'precision', 'recall', 'median time to detect', 'notifications per incident'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);

@@ -18,7 +18,8 @@ const MINUTE = 60_000;
  */
 export function createDetector(ctx: DetectContext): Detector {
   const principals = new LruMap<string, PrincipalActivity>(50_000);
-  const firing = new FiringSet(name, 'auth', 10 * MINUTE);
+  // Refreshed well inside the correlator's quiet period (10 min), so a slow spray keeps its incident open.
+  const firing = new FiringSet(name, 'auth', 4 * MINUTE);
 
   function request(o: RequestObservation): Signal[] | undefined {
     if (o.auth === 'none') return undefined;
@@ -39,9 +40,9 @@ export function createDetector(ctx: DetectContext): Detector {
       if (attempts < spray.users || o.ts - p.lastEvaluated < MINUTE) continue;
       p.lastEvaluated = o.ts;
       // A spray is paced: spread over at least 20 minutes, never more than a few tries a minute. Faster than that
-      // it is credential stuffing.
+      // it is credential stuffing — unless it is already known as a spray that merely sped up a little.
       if (o.ts - p.first < 20 * MINUTE || p.failures.sum(o.ts, MINUTE) > 5) continue;
-      if (p.failures.sum(o.ts, cfg.credentialStuffing.window) >= cfg.credentialStuffing.attempts) continue;
+      if (!firing.isFiring(key) && p.failures.sum(o.ts, cfg.credentialStuffing.window) >= cfg.credentialStuffing.attempts) continue;
       const { users, attempts: onUsers } = p.usersTried(o.ts);
       const failureShare = attempts / (attempts + p.successes.sum(o.ts));
       if (users < spray.users || onUsers / users > spray.triesPerUser || failureShare < spray.failureShare) continue;

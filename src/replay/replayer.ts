@@ -4,6 +4,8 @@ import { VirtualClock } from '../clock.js';
 import type { PicketConfig } from '../config/load.js';
 import type { Incident } from '../correlate/incident.js';
 import type { ErrorClass, Finding, Observation } from '../correlate/observation.js';
+import { Escalation } from '../correlate/escalation.js';
+import { MaintenanceWindows } from '../correlate/maintenance.js';
 import { IncidentPipeline, loginChecksOf, TICK_MS } from '../correlate/pipeline.js';
 import { formatNamed } from '../ingest/formats/index.js';
 import { ShapeError } from '../ingest/formats/read.js';
@@ -50,6 +52,19 @@ export class Replayer {
     this.store = Store.open(':memory:');
     this.matcher = config ? new ServiceMatcher(config.services) : undefined;
     loginChecksOf(config?.checks ?? [], this.loginChecks);
+    // Escalation runs as it would live, so the notifications an incident would cause are counted; they are
+    // written to the in-memory outbox and never delivered.
+    const escalation = config
+      ? new Escalation({
+          config: config.escalation,
+          channels: Object.keys(config.channels),
+          outbox: this.store.outbox,
+          silences: { active: () => [] },
+          maintenance: new MaintenanceWindows([]),
+          timeline: (id, ts, kind, message, detail) => this.store.incidents.addEvent(id, ts, kind, message, detail),
+          baseUrl: config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`,
+        })
+      : undefined;
     this.pipeline = new IncidentPipeline({
       detect: config?.detect ?? {},
       services: config?.services ?? {},
@@ -57,6 +72,8 @@ export class Replayer {
       loginChecks: this.loginChecks,
       store: this.store.incidents,
       clock: this.clock,
+      hooks: escalation ? [escalation.onChange] : [],
+      timers: escalation ? [escalation.due] : [],
     });
   }
 
@@ -102,6 +119,11 @@ export class Replayer {
 
   incidents(): Incident[] {
     return this.store.incidents.list({ state: 'all', limit: 1_000_000 }).reverse();
+  }
+
+  /** Notifications the escalation policy would have sent for an incident (pages, updates, resolves). */
+  notificationsFor(incidentId: number): number {
+    return this.store.outbox.list({ incidentId, limit: 100_000 }).length;
   }
 
   async close(): Promise<void> {

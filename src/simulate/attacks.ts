@@ -74,7 +74,7 @@ export function lowAndSlow(world: World, rng: Prng, start: number, end: number):
   };
 }
 
-/** A few common passwords against many real accounts, one try a minute or so, for hours. */
+/** One common password against many real accounts, one try a minute or so, for hours. */
 export function passwordSpray(world: World, rng: Prng, start: number, end: number): Activity {
   const sources = pool(rng, rng.int(1, 2), [NETWORKS.m247!, NETWORKS.chinanet!]);
   const targets = [...world.users].sort(() => rng.next() - 0.5);
@@ -87,7 +87,7 @@ export function passwordSpray(world: World, rng: Prng, start: number, end: numbe
       while (next < t + MINUTE) {
         if (next >= t) {
           const { ip, net } = rng.pick(sources);
-          const user = targets[Math.floor(cursor++ / 2) % targets.length]!.name;
+          const user = targets[cursor++ % targets.length]!.name;
           emit(loginAttempt(next, ip, net, user, rng.chance(0.002), BOT_UAS[0]!));
         }
         next += rng.int(40_000, 90_000);

@@ -14,6 +14,13 @@ sources:
   lagnis: { format: lagnis, auth: { type: none } }
 crawlers:
   - { name: googlebot, asns: [15169], userAgent: "Googlebot" }
+# Pages go to one pager; replay counts what it would have sent and sends nothing.
+channels:
+  pager: { type: console }
+escalation:
+  policies:
+    default: [ { after: 0s, notify: [pager] }, { after: 15m, notify: [pager] } ]
+  repeat: 1h
 `;
 
 export const SIMULATION_CHECKS = `- id: auth-login

@@ -74,7 +74,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'password-spray',
-    description: 'a few passwords against many real accounts, one try a minute, for six hours',
+    description: 'one password against many real accounts, one try a minute, for six hours',
     days: 2,
     build(rng, world, start) {
       const w = window(rng, start, 6 * 60);

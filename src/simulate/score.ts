@@ -13,6 +13,8 @@ export interface RunResult {
   matches: { label: Label; incident: Incident }[];
   falseIncidents: Incident[];
   missed: Label[];
+  /** Notifications each incident (warning or above) caused under the simulation's escalation policy. */
+  notifications: number[];
 }
 
 export interface ClassScore {
@@ -24,6 +26,8 @@ export interface ClassScore {
   precision: number;
   recall: number;
   medianTimeToDetectMs: number | null;
+  /** Mean notifications per incident of the class. */
+  notificationsPerIncident: number | null;
 }
 
 export interface Score {
@@ -44,6 +48,7 @@ export async function runScenario(scenario: Scenario, seed: number, config: Pick
   const labels = generate(scenario, seed, (r) => replayer.feed(r));
   replayer.finish();
   const incidents = replayer.incidents().filter((i) => i.severity !== 'info');
+  const notifications = incidents.map((i) => replayer.notificationsFor(i.id));
   await replayer.close();
   const matches: RunResult['matches'] = [];
   const falseIncidents: Incident[] = [];
@@ -56,7 +61,7 @@ export async function runScenario(scenario: Scenario, seed: number, config: Pick
     }
   }
   const missed = labels.filter((l) => !l.optional && !matches.some((m) => m.label === l));
-  return { scenario: scenario.name, seed, records: replayer.stats.records, labels, incidents, matches, falseIncidents, missed };
+  return { scenario: scenario.name, seed, records: replayer.stats.records, labels, incidents, matches, falseIncidents, missed, notifications };
 }
 
 /** Per-class precision and recall, time to detect, and false incidents per benign day over every run. */
@@ -73,8 +78,10 @@ export function summarize(runs: RunResult[], scenarios: Scenario[]): Score {
     const correct = matched.length;
     const wrong = runs.reduce((n, r) => n + r.falseIncidents.filter((i) => i.class === cls).length, 0);
     const ttd = [...detectedLabels].map((l) => Math.min(...matched.filter((m) => m.label === l).map((m) => m.incident.openedAt)) - l.start).sort((a, b) => a - b);
+    const sent = runs.flatMap((r) => r.incidents.map((i, k) => [i, r.notifications[k]!] as const)).filter(([i]) => i.class === cls).map(([, n]) => n);
     return {
       class: cls,
+      notificationsPerIncident: sent.length === 0 ? null : sent.reduce((a, b) => a + b, 0) / sent.length,
       labels: labels.length,
       detected: detectedLabels.size,
       incidents: correct + wrong,

@@ -46,7 +46,8 @@ export async function startSlack(): Promise<SlackStandIn> {
   return s;
 }
 
-export function validBlocks(msg: { text?: string; blocks?: Record<string, unknown>[] }): boolean {
+export function validBlocks(message: { text?: string; blocks?: object[] }): boolean {
+  const msg = message as { text?: string; blocks?: Record<string, unknown>[] };
   if (typeof msg.text !== 'string' || msg.text === '') return false;
   const blocks = msg.blocks ?? [];
   if (blocks.length > 50) return false;
