@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { AuthOutcome } from './correlate/observation.js';
+import type { AuthOutcome, RequestFields } from './correlate/observation.js';
 
 /**
  * The telemetry record the plugin sends and `POST /v1/events` accepts (one JSON object, or one NDJSON line).
@@ -23,22 +23,7 @@ export interface TelemetryRecord {
 }
 
 /** A validated record with its time as epoch ms and its route decided. */
-export interface ValidRecord {
-  ts: number;
-  method?: string;
-  route: string;
-  /** The id of the resource when `path` carried one (`/v1/orders/1234` → `1234`), for scraping detection. */
-  resource?: string;
-  status: number;
-  latencyMs?: number;
-  ip: string;
-  user?: string;
-  auth: AuthOutcome;
-  bytesOut?: number;
-  ua?: string;
-  country?: string;
-  asn?: number;
-}
+export type ValidRecord = RequestFields;
 
 const AUTH = new Set(['success', 'failure', 'none']);
 const MAX_TEXT = 512;

@@ -73,13 +73,12 @@ export interface ExternalObservation {
 export type AuthOutcome = 'success' | 'failure' | 'none';
 
 /** One request to the protected API, as its telemetry reported it. */
-export interface RequestObservation {
-  type: 'request';
+/** One request to the protected API, as telemetry reports it. */
+export interface RequestFields {
   ts: number;
-  service: string;
   method?: string;
   route: string;
-  /** The id of the resource requested, when the sender gave the raw path. */
+  /** The id of the resource when the sender gave the raw path (`/v1/orders/1234` → `1234`), for scraping detection. */
   resource?: string;
   status: number;
   latencyMs?: number;
@@ -90,6 +89,11 @@ export interface RequestObservation {
   ua?: string;
   country?: string;
   asn?: number;
+}
+
+export interface RequestObservation extends RequestFields {
+  type: 'request';
+  service: string;
 }
 
 export type Observation = ProbeObservation | ExternalObservation | RequestObservation;

@@ -58,13 +58,7 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
-        const r = firing.resolve(now, key, 'attack.suspected', `${key.slice(5)}: takeover recorded`);
-        if (r) out.push(r);
-      }
-      return out;
-    },
+    // A takeover is an event: recorded once, then done.
+    tick: (now) => firing.resolveEnded(now, 'attack.suspected', (key) => `${key.slice(5)}: takeover recorded`),
   };
 }

@@ -59,16 +59,10 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
+    tick: (now) =>
+      firing.resolveEnded(now, 'attack.brute_force', (key) => {
         const u = users.peek(key.slice('user:'.length));
-        if (!u || u.window.sum(now, 5 * MINUTE) === 0) {
-          const r = firing.resolve(now, key, 'attack.brute_force', `${key.slice(5)}: no failed logins for 5 min`);
-          if (r) out.push(r);
-        }
-      }
-      return out;
-    },
+        return !u || u.window.sum(now, 5 * MINUTE) === 0 ? `${key.slice(5)}: no failed logins for 5 min` : undefined;
+      }),
   };
 }

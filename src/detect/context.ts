@@ -16,8 +16,8 @@ export interface DetectContext {
   history: TrafficHistory;
   crawlers: Crawler[];
   clock: Clock;
-  /** Checks of each service that are auth-login probes, so spikes can be read against the probe's own login. */
-  loginChecks: Map<string, Set<string>>;
+  /** Whether an auth-login probe of the service is down: failures of the usual clients are then the outage. */
+  loginProbeDown(service: string): boolean;
   /** Something worth a log line that is not a signal (an allowlisted crawler that matched). */
   note(message: string, detail: Record<string, unknown>): void;
 }

@@ -8,7 +8,7 @@ import { Hll, LruMap, SlotWindow } from './structures.js';
 import { TopK } from './top-k.js';
 
 export const name = 'credential-stuffing';
-export const observes = ['request', 'probe'] as const;
+export const observes = ['request'] as const;
 
 const MINUTE = 60_000;
 
@@ -35,8 +35,6 @@ export function createDetector(ctx: DetectContext): Detector {
   const principals = new LruMap<string, PrincipalActivity>(50_000);
   const services = new Map<string, ServiceWindow>();
   const firing = new FiringSet(name, 'auth');
-  /** Services whose own login probe is down: their usual clients failing is the outage, not an attack. */
-  const loginDown = new Map<string, Set<string>>();
 
   const serviceWindow = (service: string): ServiceWindow => {
     let w = services.get(service);
@@ -63,7 +61,8 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.auth === 'none') return undefined;
     const cfg = ctx.config(o.service).credentialStuffing;
     const known = ctx.history.isKnownIp(o.ip, o.ts);
-    if (known && (loginDown.get(o.service)?.size ?? 0) > 0) return undefined;
+    // While the service's own login probe fails, its usual clients failing is the outage, not an attack.
+    if (known && ctx.loginProbeDown(o.service)) return undefined;
     const w = serviceWindow(o.service);
     if (o.auth === 'success') {
       w.successes.add(o.ts);
@@ -143,30 +142,20 @@ export function createDetector(ctx: DetectContext): Detector {
   }
 
   return {
-    observe(o: Observation) {
-      if (o.type === 'request') return request(o);
-      if (o.type === 'probe' && !o.schedule && ctx.loginChecks.get(o.service)?.has(o.checkId)) {
-        let down = loginDown.get(o.service);
-        if (!down) loginDown.set(o.service, (down = new Set()));
-        if (o.state === 'down') down.add(o.checkId);
-        else down.delete(o.checkId);
-      }
-      return undefined;
-    },
+    observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
     tick(now) {
       const out: Signal[] = [];
       for (const [service, w] of services) {
         const s = distributed(service, w, now);
         if (s) out.push(s);
       }
-      for (const key of [...firing.keys()]) {
-        if (key.startsWith('service:')) continue;
-        const p = principals.peek(key);
-        if (!p || p.failures.sum(now) < ctx.config(firing.serviceOf(key) ?? '').credentialStuffing.attempts / 2) {
-          const r = firing.resolve(now, key, 'attack.credential_stuffing', `${principalLabel(key)}: failed logins stopped`);
-          if (r) out.push(r);
-        }
-      }
+      out.push(
+        ...firing.resolveEnded(now, 'attack.credential_stuffing', (key) => {
+          if (key.startsWith('service:')) return undefined;
+          const p = principals.peek(key);
+          return !p || p.failures.sum(now) < ctx.config(firing.serviceOf(key) ?? '').credentialStuffing.attempts / 2 ? `${principalLabel(key)}: failed logins stopped` : undefined;
+        }),
+      );
       return out;
     },
   };

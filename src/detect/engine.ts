@@ -23,6 +23,8 @@ export interface DetectionEngineOptions {
  */
 export class DetectionEngine {
   readonly history = new TrafficHistory();
+  /** auth-login checks that are down, per service. */
+  private readonly loginDown = new Map<string, Set<string>>();
   private readonly byType = new Map<Observation['type'], Detector[]>();
   private readonly all: { name: string; detector: Detector }[] = [];
 
@@ -32,7 +34,7 @@ export class DetectionEngine {
       history: this.history,
       crawlers: opts.crawlers ?? [],
       clock: opts.clock,
-      loginChecks: opts.loginChecks ?? new Map(),
+      loginProbeDown: (service) => (this.loginDown.get(service)?.size ?? 0) > 0,
       note: opts.note ?? (() => undefined),
     };
     for (const m of opts.modules ?? allDetectors) {
@@ -47,6 +49,12 @@ export class DetectionEngine {
   }
 
   observe(o: Observation): void {
+    if (o.type === 'probe' && !o.schedule && this.opts.loginChecks?.get(o.service)?.has(o.checkId)) {
+      let down = this.loginDown.get(o.service);
+      if (!down) this.loginDown.set(o.service, (down = new Set()));
+      if (o.state === 'down') down.add(o.checkId);
+      else down.delete(o.checkId);
+    }
     const list = this.byType.get(o.type);
     if (list) {
       for (const d of list) {

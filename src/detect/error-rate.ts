@@ -7,7 +7,7 @@ import { Ewma, poissonTail, SlotWindow } from './structures.js';
 import { TopK } from './top-k.js';
 
 export const name = 'error-rate';
-export const observes = ['request', 'probe'] as const;
+export const observes = ['request'] as const;
 
 const ERROR_CLASSES = ['auth', 'throttle', 'server'] as const;
 type ErrorClassName = (typeof ERROR_CLASSES)[number];
@@ -55,7 +55,6 @@ const EVALUATE_EVERY_MS = 30_000;
 export function createDetector(ctx: DetectContext): Detector {
   const services = new Map<string, ServiceState>();
   const firing = new FiringSet(name, 'errors', 2 * MINUTE);
-  const loginDown = new Map<string, Set<string>>();
 
   const stateOf = (service: string): ServiceState => {
     let s = services.get(service);
@@ -136,7 +135,7 @@ export function createDetector(ctx: DetectContext): Detector {
       // alone would show only the usual clients.
       const span = Math.min(page ? cfg.pageShort : cfg.slowShort, 30 * MINUTE);
       const newIpShare = st.fromNewIps.sum(now, span) / Math.max(1, st.count.sum(now, span));
-      const probeLoginDown = (loginDown.get(service)?.size ?? 0) > 0;
+      const probeLoginDown = ctx.loginProbeDown(service);
       const ratio = short.count / Math.max(1, short.total);
       const cls = classify(c, newIpShare, probeLoginDown, ratio);
       const reading =
@@ -162,16 +161,7 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe(o: Observation) {
-      if (o.type === 'request') {
-        request(o);
-        return undefined;
-      }
-      if (o.type === 'probe' && !o.schedule && ctx.loginChecks.get(o.service)?.has(o.checkId)) {
-        let down = loginDown.get(o.service);
-        if (!down) loginDown.set(o.service, (down = new Set()));
-        if (o.state === 'down') down.add(o.checkId);
-        else down.delete(o.checkId);
-      }
+      if (o.type === 'request') request(o);
       return undefined;
     },
     tick(now) {

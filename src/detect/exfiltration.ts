@@ -88,18 +88,12 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
+    tick: (now) =>
+      firing.resolveEnded(now, 'attack.exfiltration', (key) => {
         const p = key.startsWith('user:') ? byUser.peek(key.slice(5)) : byIp.peek(key.slice(3));
         const cfg = ctx.config(firing.serviceOf(key) ?? '').exfiltration;
-        if (!p || now - p.windowStart >= cfg.window) {
-          const r = firing.resolve(now, key, 'attack.exfiltration', `${principalLabel(key)}: transfer back to normal`);
-          if (r) out.push(r);
-        }
-      }
-      return out;
-    },
+        return !p || now - p.windowStart >= cfg.window ? `${principalLabel(key)}: transfer back to normal` : undefined;
+      }),
     snapshot: () => Object.fromEntries([...population.entries()].map(([svc, p]) => [svc, p.perPrincipal.toJSON()])),
     restore(state) {
       for (const [svc, v] of Object.entries((state ?? {}) as Record<string, { value: number; samples: number }>)) {

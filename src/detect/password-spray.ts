@@ -60,17 +60,11 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
+    // Quiet for an hour: the spray has moved on or stopped.
+    tick: (now) =>
+      firing.resolveEnded(now, 'attack.password_spray', (key) => {
         const p = principals.peek(key);
-        // Quiet for an hour: the spray has moved on or stopped.
-        if (!p || p.failures.sum(now, 3_600_000) === 0) {
-          const r = firing.resolve(now, key, 'attack.password_spray', `${principalLabel(key)}: no more failed logins for an hour`);
-          if (r) out.push(r);
-        }
-      }
-      return out;
-    },
+        return !p || p.failures.sum(now, 3_600_000) === 0 ? `${principalLabel(key)}: no more failed logins for an hour` : undefined;
+      }),
   };
 }

@@ -132,20 +132,15 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
+    tick: (now) =>
+      firing.resolveEnded(now, 'attack.scraping', (key) => {
         const colon = key.indexOf(':');
         const kind = key.slice(0, colon) as Kind;
         const raw = key.slice(colon + 1);
         const light = (maps[kind] as LruMap<string | number, Light>).peek(kind === 'asn' ? Number(raw) : raw);
-        if (!light?.reader || light.reader.requests.sum(now, 5 * MINUTE) < 10) {
-          if (light) light.run = 0;
-          const s = firing.resolve(now, key, 'attack.scraping', `${principalLabel(key)}: reading stopped`);
-          if (s) out.push(s);
-        }
-      }
-      return out;
-    },
+        if (light?.reader && light.reader.requests.sum(now, 5 * MINUTE) >= 10) return undefined;
+        if (light) light.run = 0;
+        return `${principalLabel(key)}: reading stopped`;
+      }),
   };
 }

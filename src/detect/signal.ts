@@ -41,6 +41,21 @@ export class FiringSet {
     return { ts, service: f.service, detector: this.detector, family: this.family, class: cls, severity: f.severity, state: 'resolved', key, summary, evidence: {} };
   }
 
+  /**
+   * Resolves every firing key whose condition has ended: `ended` returns the summary for a key that is over, or
+   * undefined for one that still holds.
+   */
+  resolveEnded(now: number, cls: IncidentClass, ended: (key: string) => string | undefined): Signal[] {
+    const out: Signal[] = [];
+    for (const key of [...this.firing.keys()]) {
+      const summary = ended(key);
+      if (summary === undefined) continue;
+      const s = this.resolve(now, key, cls, summary);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
   serviceOf(key: string): string | undefined {
     return this.firing.get(key)?.service;
   }

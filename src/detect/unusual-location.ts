@@ -78,14 +78,7 @@ export function createDetector(ctx: DetectContext): Detector {
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
-    tick(now) {
-      const out: Signal[] = [];
-      for (const key of [...firing.keys()]) {
-        if (!key.startsWith('user:')) continue;
-        const r = firing.resolve(now, key, 'attack.suspected', `${key.slice(5)}: unusual login recorded`);
-        if (r) out.push(r);
-      }
-      return out;
-    },
+    // An unusual login is an event: recorded once, then done (a mix shift resolves on its own above).
+    tick: (now) => firing.resolveEnded(now, 'attack.suspected', (key) => (key.startsWith('user:') ? `${key.slice(5)}: unusual login recorded` : undefined)),
   };
 }

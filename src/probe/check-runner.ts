@@ -5,7 +5,7 @@ import type { ProbeObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { CheckRecord, RunRecord, StoredCheck } from '../store/check-repository.js';
-import { applyRun, INITIAL_STATE, MAIN_SCOPE, type CheckState } from './check-state.js';
+import { applyRun, INITIAL_STATE, MAIN_SCOPE, probeObservation, type CheckState } from './check-state.js';
 import { extraSchedulesOf, targetOf, type Check } from './index.js';
 import { runCheck, type Run } from './run-check.js';
 import { Scheduler, type Job } from './scheduler.js';
@@ -136,23 +136,7 @@ export class CheckRunner {
     if (t.changed) this.opts.logger.info({ check: check.id, from: t.changed.from, to: t.changed.to, reason: result.message }, 'check state changed');
     for (const f of t.raised) this.opts.logger.warn({ check: check.id, finding: f.key, severity: f.severity }, f.message);
     this.opts.onRun?.(check, run);
-    this.opts.onObservation({
-      type: 'probe',
-      ts,
-      checkId: check.id,
-      service: check.service,
-      kind: check.kind,
-      schedule: scope === MAIN_SCOPE ? undefined : scope,
-      ok: result.ok,
-      status: result.status,
-      error: result.error,
-      latencyMs: result.timings.totalMs,
-      message: result.message,
-      state: t.next.state,
-      stateChange: t.changed,
-      findingsRaised: t.raised,
-      findingsCleared: t.cleared,
-    });
+    this.opts.onObservation(probeObservation(check, ts, result, t, scope));
   }
 }
 

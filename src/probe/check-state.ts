@@ -1,4 +1,4 @@
-import type { CheckStateName, Finding } from '../correlate/observation.js';
+import type { CheckStateName, Finding, ProbeObservation } from '../correlate/observation.js';
 import type { CheckState, ProbeResult, RaisedFinding } from '../store/records.js';
 
 export type { CheckState, RaisedFinding };
@@ -62,6 +62,33 @@ export function applyRun(
   next.state = to;
   next.since = now;
   return { next, changed: { from: prev.state, to }, raised, cleared };
+}
+
+/** The observation one run hands to detection: the result with the state it left the check in. */
+export function probeObservation(
+  check: { id: string; service: string; kind: string },
+  ts: number,
+  result: ProbeResult,
+  t: Transition,
+  scope: string = MAIN_SCOPE,
+): ProbeObservation {
+  return {
+    type: 'probe',
+    ts,
+    checkId: check.id,
+    service: check.service,
+    kind: check.kind,
+    schedule: scope === MAIN_SCOPE ? undefined : scope,
+    ok: result.ok,
+    status: result.status,
+    error: result.error,
+    latencyMs: result.timings.totalMs,
+    message: result.message,
+    state: t.next.state,
+    stateChange: t.changed,
+    findingsRaised: t.raised,
+    findingsCleared: t.cleared,
+  };
 }
 
 function strip(f: RaisedFinding): Finding {

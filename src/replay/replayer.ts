@@ -10,7 +10,7 @@ import { IncidentPipeline, loginChecksOf, TICK_MS } from '../correlate/pipeline.
 import { formatNamed } from '../ingest/formats/index.js';
 import { ShapeError } from '../ingest/formats/read.js';
 import { ServiceMatcher } from '../ingest/service-matcher.js';
-import { applyRun, INITIAL_STATE, type CheckState } from '../probe/check-state.js';
+import { applyRun, INITIAL_STATE, probeObservation, type CheckState } from '../probe/check-state.js';
 import { Store } from '../store/store.js';
 import { validateRecord } from '../telemetry-record.js';
 
@@ -179,22 +179,7 @@ export class Replayer {
     const result = { ok: r.ok, status: typeof r.status === 'number' ? r.status : undefined, error: r.error as ErrorClass | undefined, message: typeof r.message === 'string' ? r.message : r.ok ? 'ok' : String(r.error ?? 'failed'), timings: { totalMs: typeof r.latencyMs === 'number' ? r.latencyMs : 0 }, findings };
     const t = applyRun(c.state, result, c, ts);
     c.state = t.next;
-    return {
-      type: 'probe',
-      ts,
-      checkId: r.check,
-      service: r.service,
-      kind,
-      ok: r.ok,
-      status: result.status,
-      error: result.error,
-      latencyMs: result.timings.totalMs,
-      message: result.message,
-      state: t.next.state,
-      stateChange: t.changed,
-      findingsRaised: t.raised,
-      findingsCleared: t.cleared,
-    };
+    return probeObservation({ id: r.check, service: r.service, kind }, ts, result, t);
   }
 
   private webhook(r: Record<string, unknown>): Observation[] | undefined {
