@@ -16,9 +16,17 @@ import { TelemetryIngest } from './ingest/telemetry.js';
 import { WebhookIngest } from './ingest/webhooks.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { CheckRunner } from './probe/check-runner.js';
+import { requireReader } from './server/admin-auth.js';
+import { checkRoutes } from './server/api/checks.js';
 import { externalEventRoutes } from './server/api/external-events.js';
+import { incidentRoutes } from './server/api/incidents.js';
+import { outboxRoutes } from './server/api/outbox.js';
+import { serviceRoutes } from './server/api/services.js';
 import { silenceRoutes } from './server/api/silences.js';
+import { dashboardRoutes } from './server/dashboard/routes.js';
 import { startHttpServer, type HttpServer } from './server/http-server.js';
+import { PicketMetrics } from './server/metrics.js';
+import { readinessRoutes } from './server/readiness.js';
 import { Retention } from './store/retention.js';
 import { Store } from './store/store.js';
 
@@ -31,6 +39,7 @@ export interface Runtime {
   readonly pipeline: IncidentPipeline;
   readonly escalation: Escalation;
   readonly outbox: OutboxWorker;
+  readonly metrics: PicketMetrics;
   /** Subscribes to every observation (probe results, external events, telemetry). */
   observe(sink: ObservationSink): void;
   /** Re-reads the config file and applies what can change without a restart (checks); keeps running on errors. */
@@ -92,18 +101,56 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   const matcher = new ServiceMatcher(config.services);
   const webhooks = new WebhookIngest({ sources: config.sources, matcher, store: store.ingest, clock, logger, onObservation: emit });
   const telemetry = new TelemetryIngest({ ...config.telemetry, matcher, store: store.ingest, logger, onObservation: emit });
+  const metrics: PicketMetrics = new PicketMetrics({
+    checks: () => runner.checks.map((c) => ({ id: c.id, kind: c.kind, service: c.service, state: runner.stateOf(c.id)?.state ?? 'unknown' })),
+    openIncidents: () => pipeline.correlator.openIncidents(),
+    outboxDepth: () => store.outbox.depth(),
+    notifications: () => outbox.stats,
+    webhooks: () => webhooks.counts,
+    telemetry: () => telemetry.counts,
+    scheduler: () => runner.scheduler.stats,
+  });
+  const runner: CheckRunner = new CheckRunner({
+    store: store.checks,
+    configDir: config.dir,
+    clock,
+    logger,
+    onObservation: emit,
+    onRun: (check, run) => metrics.probeRan(check, run.result),
+    onLateness: metrics.scheduledLate,
+  });
+  runner.setChecks(config.checks);
+
+  const { adminToken, readToken } = config.server;
   const http = await startHttpServer({
     host: config.server.host,
     port: config.server.port,
     logger,
-    plugins: [ingestRoutes(webhooks, telemetry), externalEventRoutes(store.ingest), silenceRoutes(store.silences, clock, config.server.adminToken)],
+    onRequest: requireReader(readToken, adminToken),
+    plugins: [
+      ingestRoutes(webhooks, telemetry),
+      readinessRoutes({
+        clock,
+        writeHeartbeat: (now) => store.heartbeat(now),
+        schedulerTickAt: () => runner.scheduler.lastTickAt,
+        outboxRunAt: () => outbox.lastRunAt,
+      }),
+      metrics.routes(),
+      checkRoutes(store.checkHistory, clock),
+      incidentRoutes({ incidents: store.incidents, outbox: store.outbox, correlator: pipeline.correlator, clock, adminToken }),
+      outboxRoutes(store.outbox),
+      serviceRoutes({ names: config.services, history: store.checkHistory, incidents: store.incidents, clock }),
+      externalEventRoutes(store.ingest),
+      silenceRoutes(store.silences, clock, adminToken),
+      dashboardRoutes({ history: store.checkHistory, incidents: store.incidents, outbox: store.outbox, services: config.services, clock }),
+    ],
   });
   logger.info({ url: http.url }, 'listening');
   if (!config.server.publicUrl) links.baseUrl = http.url;
+  if (!readToken && !isLoopback(config.server.host)) {
+    logger.warn({ host: config.server.host }, 'the API, dashboard and /metrics are readable by anyone who can reach this address: set server.readToken');
+  }
   outbox.start();
-
-  const runner = new CheckRunner({ store: store.checks, configDir: config.dir, clock, logger, onObservation: emit });
-  runner.setChecks(config.checks);
   runner.start();
   logger.info({ checks: runner.checks.length }, 'scheduler running');
 
@@ -137,6 +184,7 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
     pipeline,
     escalation,
     outbox,
+    metrics,
     observe(sink) {
       sinks.push(sink);
     },
@@ -167,3 +215,7 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   };
 }
 
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -99,6 +99,8 @@ export const picketFileSchema = z
         host: z.string().default('127.0.0.1'),
         port: port().default(8787),
         adminToken: secret().optional(),
+        /** When set, the API's read calls, the dashboard and /metrics need it (or the admin token). */
+        readToken: secret().optional(),
         publicUrl: httpUrl().optional(),
       })
       .prefault({}),

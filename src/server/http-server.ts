@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../log.js';
 
@@ -6,6 +6,8 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   logger: Logger;
+  /** Runs before every route (the read-token guard). */
+  onRequest?: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Route groups to mount (ingest, API, dashboard, metrics), each a Fastify plugin. */
   plugins: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -50,6 +52,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     return reply.code(500).send({ error: 'internal', detail: 'unexpected error; see picket logs' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', detail: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  if (opts.onRequest) app.addHook('onRequest', opts.onRequest);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const plugin of opts.plugins) await app.register(plugin);
   const address = await app.listen({ host: opts.host, port: opts.port });

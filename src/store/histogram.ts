@@ -49,8 +49,8 @@ export function encode(h: Histogram): Buffer {
   return Buffer.from(bytes);
 }
 
-export function decode(buf: Uint8Array | null | undefined, into: Histogram = new Map()): Histogram {
-  if (!buf) return into;
+/** Calls `fn` with each (bucket, count) pair of an encoded histogram; a truncated tail is ignored. */
+function eachBucket(buf: Uint8Array, fn: (bucket: number, count: number) => void): void {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i++]!;
@@ -58,14 +58,33 @@ export function decode(buf: Uint8Array | null | undefined, into: Histogram = new
     let scale = 1;
     for (;;) {
       const byte = buf[i++];
-      if (byte === undefined) return into;
+      if (byte === undefined) return;
       c += (byte & 0x7f) * scale;
       if (byte < 0x80) break;
       scale *= 128;
     }
-    into.set(b, (into.get(b) ?? 0) + c);
+    fn(b, c);
   }
+}
+
+export function decode(buf: Uint8Array | null | undefined, into: Histogram = new Map()): Histogram {
+  if (buf) eachBucket(buf, (b, c) => into.set(b, (into.get(b) ?? 0) + c));
   return into;
+}
+
+/**
+ * Adds an encoded histogram to a dense one (256 counts): the step of the SQL aggregate `hist_sum`, cheaper per row
+ * than building a Map, so percentiles over a day of rollups for a thousand checks stay fast.
+ */
+export function addEncoded(dense: Float64Array, buf: Uint8Array | null): Float64Array {
+  if (buf) eachBucket(buf, (b, c) => (dense[b]! += c));
+  return dense;
+}
+
+export function fromDense(dense: Float64Array): Histogram {
+  const h: Histogram = new Map();
+  for (let b = 0; b < dense.length; b++) if (dense[b]! > 0) h.set(b, dense[b]!);
+  return h;
 }
 
 /** Merge of two encoded histograms; registered as the SQL function `hist_merge` for rollup upserts. */

@@ -1,3 +1,4 @@
+import { CheckHistory } from './check-history.js';
 import { CheckRepository } from './check-repository.js';
 import { Checkpointer } from './checkpointer.js';
 import { openDatabase, type Db } from './database.js';
@@ -14,6 +15,7 @@ import { migrate, readMigrations, type Migration } from './migrator.js';
  */
 export class Store {
   readonly checks: CheckRepository;
+  readonly checkHistory: CheckHistory;
   readonly ingest: IngestRepository;
   readonly incidents: IncidentRepository;
   readonly detectorState: DetectorStateRepository;
@@ -23,6 +25,7 @@ export class Store {
 
   private constructor(readonly db: Db, file: string) {
     this.checks = new CheckRepository(db);
+    this.checkHistory = new CheckHistory(db);
     this.ingest = new IngestRepository(db);
     this.incidents = new IncidentRepository(db);
     this.detectorState = new DetectorStateRepository(db);
@@ -51,6 +54,11 @@ export class Store {
     } finally {
       db.close();
     }
+  }
+
+  /** Commits a one-row write: throws when the store cannot take writes (read-only file, full disk, I/O error). */
+  heartbeat(now: number): void {
+    this.db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
   }
 
   /** Stops the checkpointer, checkpoints what is left and closes the database. */

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../clock.js';
+import { HttpError } from '../../http-error.js';
+import {
+  STEP_SECONDS,
+  UPTIME_WINDOWS,
+  type CheckHistory,
+  type CheckStatus,
+  type CheckSummary,
+  type HistoryStep,
+} from '../../store/check-history.js';
+import { intParam } from './query.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Points one history answer may hold; a wider range needs a coarser step. */
+export const MAX_HISTORY_POINTS = 10_000;
+/** The range each step shows when `from` is not given. */
+const DEFAULT_SPAN: Record<HistoryStep, number> = { raw: HOUR_MS, '1m': DAY_MS, '1h': 7 * DAY_MS, '1d': 90 * DAY_MS };
+
+/** A check as the API shows it: its stored state, last result, uptime windows and 24-hour latency. */
+export function checkView(c: CheckStatus, s: CheckSummary | undefined) {
+  const { key: _key, ...rest } = c;
+  return {
+    ...rest,
+    name: c.name ?? c.id,
+    uptime: Object.fromEntries(UPTIME_WINDOWS.map((w) => [w, s?.uptime[w].uptime ?? null])) as Record<(typeof UPTIME_WINDOWS)[number], number | null>,
+    runs: Object.fromEntries(UPTIME_WINDOWS.map((w) => [w, s?.uptime[w].runs ?? 0])) as Record<(typeof UPTIME_WINDOWS)[number], number>,
+    latencyMs: s?.latencyMs ?? { p50: null, p95: null },
+  };
+}
+
+export type CheckView = ReturnType<typeof checkView>;
+
+/** The last `days` UTC days of one check, oldest first, with null uptime for days without runs. */
+export function dayBars(days: Map<number, { runs: number; ok: number; uptime: number | null }> | undefined, now: number, count: number) {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const out: { day: string; runs: number; ok: number; uptime: number | null }[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const ts = today - i * DAY_MS;
+    const d = days?.get(ts);
+    out.push({ day: new Date(ts).toISOString().slice(0, 10), runs: d?.runs ?? 0, ok: d?.ok ?? 0, uptime: d?.uptime ?? null });
+  }
+  return out;
+}
+
+function timeParam(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new HttpError(400, 'bad_request', `${name} must be an ISO 8601 time or epoch milliseconds`);
+  return ms;
+}
+
+/** `GET /api/v1/checks`, `/api/v1/checks/:id` and `/api/v1/checks/:id/history`. */
+export function checkRoutes(history: CheckHistory, clock: Clock) {
+  return async (app: FastifyInstance) => {
+    app.get('/api/v1/checks', async () => {
+      const now = clock.now();
+      const summaries = history.summaries(now);
+      return { checks: history.list().map((c) => checkView(c, summaries.get(c.key))) };
+    });
+
+    app.get<{ Params: { id: string } }>('/api/v1/checks/:id', async (req) => {
+      const check = history.get(req.params.id);
+      if (!check) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
+      const now = clock.now();
+      return {
+        check: {
+          ...checkView(check, history.summaries(now).get(check.key)),
+          days: dayBars(history.days(now, 90).get(check.key), now, 90),
+        },
+      };
+    });
+
+    app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>('/api/v1/checks/:id/history', async (req) => {
+      const check = history.get(req.params.id);
+      if (!check) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
+      const step = (req.query.step ?? 'raw') as HistoryStep;
+      if (!(step in DEFAULT_SPAN)) throw new HttpError(400, 'bad_request', 'step must be raw, 1m, 1h or 1d');
+      const to = timeParam(req.query.to, 'to') ?? clock.now();
+      const from = timeParam(req.query.from, 'from') ?? to - DEFAULT_SPAN[step];
+      if (from >= to) throw new HttpError(400, 'bad_request', 'from must be before to');
+      const limit = intParam(req.query.limit, 'limit', { min: 1, max: MAX_HISTORY_POINTS, fallback: MAX_HISTORY_POINTS })!;
+      if (step !== 'raw') {
+        const points = Math.ceil((to - from) / (STEP_SECONDS[step] * 1000));
+        if (points > MAX_HISTORY_POINTS) {
+          throw new HttpError(400, 'bad_request', `${points} points at step ${step}; at most ${MAX_HISTORY_POINTS}: narrow the range or take a coarser step`);
+        }
+        return { check: check.id, step, from, to, points: history.rollups(check.key, STEP_SECONDS[step], from, to, limit) };
+      }
+      const points = history.raw(check.key, from, to, limit);
+      return { check: check.id, step, from, to, points, truncated: points.length === limit };
+    });
+  };
+}

@@ -1,0 +1,62 @@
+import { html, type Html } from './html.js';
+import { formatMs, formatPercent } from './format.js';
+
+/** Colour class of an uptime figure, the way status pages grade it. */
+export function uptimeGrade(uptime: number | null): string {
+  if (uptime === null) return 'none';
+  if (uptime >= 0.999) return 'good';
+  if (uptime >= 0.99) return 'fair';
+  if (uptime >= 0.95) return 'poor';
+  return 'bad';
+}
+
+/** One cell per day, oldest on the left; hovering a cell names the day and its uptime. */
+export function uptimeBars(days: { day: string; runs: number; ok: number; uptime: number | null }[]): Html {
+  const cell = 4;
+  const width = days.length * cell;
+  return html`<svg class="bars" viewBox="0 0 ${width} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${days.length} days">${days.map(
+    (d, i) =>
+      html`<rect class="u-${uptimeGrade(d.uptime)}" x="${i * cell}" y="0" width="${cell - 1}" height="20"><title>${d.day}: ${
+        d.uptime === null ? 'no data' : `${formatPercent(d.uptime)} up (${d.ok}/${d.runs} runs)`
+      }</title></rect>`,
+  )}</svg>`;
+}
+
+export interface LatencyPoint {
+  ts: number;
+  avgMs: number | null;
+  uptime: number | null;
+}
+
+/**
+ * Latency line over a fixed time range (gaps where nothing answered) with failed stretches marked red below it.
+ * `slots` points of `slotMs` each, ending at `end`.
+ */
+export function latencyChart(points: LatencyPoint[], opts: { end: number; slots: number; slotMs: number; label: string; className?: string }): Html {
+  const W = 300;
+  const H = 60;
+  const start = opts.end - opts.slots * opts.slotMs;
+  const byslot = new Map<number, LatencyPoint>();
+  for (const p of points) byslot.set(Math.floor((p.ts - start) / opts.slotMs), p);
+  const max = Math.max(1, ...points.map((p) => p.avgMs ?? 0));
+  const x = (slot: number) => ((slot + 0.5) / opts.slots) * W;
+  const y = (ms: number) => H - 4 - (ms / max) * (H - 12);
+  const segments: string[][] = [];
+  let current: string[] = [];
+  const failures: Html[] = [];
+  for (let slot = 0; slot < opts.slots; slot++) {
+    const p = byslot.get(slot);
+    if (p?.avgMs != null) current.push(`${x(slot).toFixed(1)},${y(p.avgMs).toFixed(1)}`);
+    else if (current.length) {
+      segments.push(current);
+      current = [];
+    }
+    if (p?.uptime != null && p.uptime < 1) {
+      failures.push(html`<rect class="fail" x="${((slot / opts.slots) * W).toFixed(1)}" y="${H - 3}" width="${Math.max(1, W / opts.slots).toFixed(1)}" height="3"><title>${new Date(p.ts).toISOString().slice(0, 16)}Z: ${formatPercent(p.uptime)} up</title></rect>`);
+    }
+  }
+  if (current.length) segments.push(current);
+  const dots = segments.filter((s) => s.length === 1).map((s) => html`<circle cx="${s[0]!.split(',')[0]}" cy="${s[0]!.split(',')[1]}" r="1.5"/>`);
+  return html`<svg class="${opts.className ?? 'chart'}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${opts.label}">
+<text x="2" y="9">${formatMs(max)}</text>${segments.filter((s) => s.length > 1).map((s) => html`<polyline points="${s.join(' ')}"/>`)}${dots}${failures}</svg>`;
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Clock } from '../../clock.js';
+import { HttpError } from '../../http-error.js';
+import type { CheckHistory } from '../../store/check-history.js';
+import type { IncidentRepository } from '../../store/incident-repository.js';
+import type { OutboxRepository } from '../../store/outbox-repository.js';
+import { checkView, dayBars } from '../api/checks.js';
+import { incidentView, notificationView } from '../api/incidents.js';
+import { summarizeServices } from '../api/services.js';
+import { SCRIPT, STYLESHEET } from './assets.js';
+import type { Html } from './html.js';
+import { checkPage, incidentPage, overviewPage, type DashboardCheck } from './pages.js';
+
+export interface DashboardOptions {
+  history: CheckHistory;
+  incidents: IncidentRepository;
+  outbox: OutboxRepository;
+  services: Record<string, { name?: string }>;
+  clock: Clock;
+}
+
+/** Everything from this origin, nothing inline, no frames: evidence on the page comes from attackers. */
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+function sendPage(reply: FastifyReply, page: Html) {
+  return reply
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store')
+    .send(page.value);
+}
+
+/** `GET /` (overview), `/incidents/:id`, `/checks/:id` and the two assets: server-rendered HTML and SVG. */
+export function dashboardRoutes(opts: DashboardOptions) {
+  const { history, incidents, clock } = opts;
+
+  const dashboardChecks = (now: number, only?: number): DashboardCheck[] => {
+    const summaries = history.summaries(now);
+    const days = history.days(now, 90);
+    const hourly = history.hourly(now);
+    return history
+      .list()
+      .filter((c) => only === undefined || c.key === only)
+      .map((c) => ({ ...checkView(c, summaries.get(c.key)), days: dayBars(days.get(c.key), now, 90), hourly: hourly.get(c.key) ?? [] }));
+  };
+
+  return async (app: FastifyInstance) => {
+    app.get('/assets/picket.css', (_req, reply) => reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'max-age=300').send(STYLESHEET));
+    app.get('/assets/picket.js', (_req, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'max-age=300').send(SCRIPT));
+
+    app.get('/', async (_req, reply) => {
+      const now = clock.now();
+      const checks = dashboardChecks(now);
+      const open = incidents.list({ state: 'open', limit: 200 });
+      const recent = incidents
+        .list({ state: 'all', limit: 30 })
+        .filter((i) => i.state === 'resolved')
+        .slice(0, 10);
+      // Most severe first, then oldest: what needs a person now is at the top.
+      const rank = { critical: 0, warning: 1, info: 2 };
+      open.sort((a, b) => rank[a.severity] - rank[b.severity] || a.openedAt - b.openedAt);
+      return sendPage(
+        reply,
+        overviewPage({ now, services: summarizeServices(opts.services, checks, open), checks, open: open.map(incidentView), recent: recent.map(incidentView) }),
+      );
+    });
+
+    app.get<{ Params: { id: string } }>('/incidents/:id', async (req, reply) => {
+      const id = /^\d+$/.test(req.params.id) ? Number(req.params.id) : NaN;
+      const incident = Number.isSafeInteger(id) ? incidents.get(id) : undefined;
+      if (!incident) throw new HttpError(404, 'not_found', `no incident ${req.params.id}`);
+      return sendPage(
+        reply,
+        incidentPage({
+          now: clock.now(),
+          incident: incidentView(incident),
+          timeline: incidents.timeline(id),
+          notifications: opts.outbox.list({ incidentId: id, limit: 200 }).reverse().map(notificationView),
+        }),
+      );
+    });
+
+    app.get<{ Params: { id: string } }>('/checks/:id', async (req, reply) => {
+      const found = history.get(req.params.id);
+      if (!found) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
+      const now = clock.now();
+      const [check] = dashboardChecks(now, found.key);
+      const minutes = history.rollups(found.key, 60, now - 86_400_000, now, 1440).map((p) => ({ ts: p.ts, avgMs: p.latencyMs?.avg ?? null, uptime: p.uptime }));
+      const recent = history.latest(found.key, 20);
+      return sendPage(reply, checkPage({ now, check: check!, minutes, recent }));
+    });
+  };
+}
