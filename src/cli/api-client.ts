@@ -6,8 +6,17 @@ export interface ApiTarget {
   token?: string;
 }
 
-/** Where the running picket is and the admin token: flags, then the environment, then the config file. */
-export function apiTarget(opts: { url?: string; token?: string; config: string }): ApiTarget {
+export interface ApiOptions {
+  url?: string;
+  token?: string;
+  config: string;
+}
+
+/**
+ * Where the running picket is and a token: flags, then the environment, then the config file. The admin token
+ * serves reads and writes; without one, the read token serves reads.
+ */
+export function apiTarget(opts: ApiOptions): ApiTarget {
   let url = opts.url ?? process.env.PICKET_URL;
   let token = opts.token ?? process.env.PICKET_ADMIN_TOKEN;
   if (!url || !token) {
@@ -15,7 +24,7 @@ export function apiTarget(opts: { url?: string; token?: string; config: string }
     if (loaded.ok) {
       const s = loaded.config.server;
       url ??= s.publicUrl ?? `http://${s.host === '0.0.0.0' ? '127.0.0.1' : s.host}:${s.port}`;
-      token ??= s.adminToken?.reveal();
+      token ??= s.adminToken?.reveal() ?? s.readToken?.reveal();
     }
   }
   return { url: (url ?? 'http://127.0.0.1:8787').replace(/\/$/, ''), token };

@@ -43,7 +43,7 @@ const sourceSchema = z.discriminatedUnion(
   ],
 );
 
-const channelSchema = z.discriminatedUnion(
+export const channelSchema = z.discriminatedUnion(
   'type',
   channelKinds.map((c) => z.strictObject({ type: z.literal(c.kind), ...c.schema.shape })) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>],
 );

@@ -42,6 +42,8 @@ export interface WebhookIngestOptions {
  * the syntax and the shape, then commits the delivery and its normalized events and answers only after the
  * commit. Detection hears about new events after the commit, never about duplicates.
  */
+const UNKNOWN_SOURCE_BODY_BYTES = 64 * 1024;
+
 export class WebhookIngest {
   private readonly writer: BatchWriter<DeliveryRecord, DeliveryResult>;
   private readonly limiter = new RateLimiter();
@@ -51,9 +53,12 @@ export class WebhookIngest {
     this.writer = new BatchWriter({ flush: (batch) => opts.store.writeDeliveries(batch), maxDelayMs: opts.groupCommitMs ?? 0, maxItems: 500 });
   }
 
-  /** The largest body any source accepts, for the HTTP server's own limit. */
+  /**
+   * The HTTP server's own limit: the largest body any source accepts, and at least 64 KiB so that a post to a source
+   * that does not exist is told 404, not 413. Each source's own limit is checked once the source is known.
+   */
   get maxBodyBytes(): number {
-    return Math.max(1, ...Object.values(this.opts.sources).map((s) => s.maxBodyBytes));
+    return Math.max(UNKNOWN_SOURCE_BODY_BYTES, ...Object.values(this.opts.sources).map((s) => s.maxBodyBytes));
   }
 
   async accept(req: WebhookRequest): Promise<{ id: number; duplicate: boolean }> {

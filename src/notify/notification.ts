@@ -70,6 +70,8 @@ export function headline(n: Notification): string {
   const i = n.incident!;
   const status = n.kind === 'resolved' ? 'RESOLVED' : i.severity.toUpperCase();
   const suffix: Partial<Record<NotificationKind, string>> = {
+    // Levels count from 1 for people; the first page needs no label.
+    page: n.level ? ` (escalation level ${n.level + 1})` : '',
     repeat: ' (still open)',
     escalated: ` (${n.note ?? 'escalated'})`,
     reclassified: ` (${n.note ?? 'reclassified'})`,
