@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--no-story', 'only start the demo API and picket, without the scripted traffic')
     .action(async (opts: { config: string; apiPort: string; story: boolean }, cmd: Command) => {
       const explicitLevel = cmd.parent?.getOptionValueSource('logLevel') !== 'default';
-      const logger = createLogger({ level: explicitLevel ? cmd.optsWithGlobals<{ logLevel: string }>().logLevel : 'warn' });
+      const logger = createLogger({ level: explicitLevel ? cmd.optsWithGlobals<{ logLevel: string }>().logLevel : 'error' });
       const say = (line: string) => process.stdout.write(`demo  ${line}\n`);
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'picket-demo-'));
       await runUntilSignal(logger, async () => {

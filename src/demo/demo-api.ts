@@ -6,6 +6,8 @@ import { createPicketTelemetry, type PicketTelemetry } from '../plugin/index.js'
 /** The demo's accounts: a probe account, and customers whose passwords the story's users know. */
 export const DEMO_USERS: Record<string, string> = Object.fromEntries([
   ['probe', process.env.DEMO_PROBE_PASSWORD ?? 'probe-password'],
+  // Does not log in during the story, until the attackers do with a leaked password.
+  ['dormant@example.com', 'hunter2-reused'],
   ...Array.from({ length: 40 }, (_, i) => [`customer${i + 1}@example.com`, `correct-horse-${i + 1}`]),
 ]);
 

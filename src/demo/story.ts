@@ -12,7 +12,8 @@ export interface StoryWorld {
 }
 
 const S = 1000;
-const CUSTOMERS = Object.keys(DEMO_USERS).filter((u) => u !== 'probe');
+const CUSTOMERS = Object.keys(DEMO_USERS).filter((u) => u.startsWith('customer'));
+const VICTIM = 'dormant@example.com';
 /** Documentation address ranges (RFC 5737): the attackers' rotating pool. */
 const ATTACKER_IPS = Array.from({ length: 60 }, (_, i) => (i < 30 ? `203.0.113.${10 + i}` : `198.51.100.${10 + i}`));
 const OFFICE_IPS = Array.from({ length: 12 }, (_, i) => `10.20.0.${i + 2}`);
@@ -86,7 +87,7 @@ export function playStory(api: DemoApi, say: (line: string) => void): { stop(): 
         leaked++;
         const ip = ATTACKER_IPS[leaked % ATTACKER_IPS.length]!;
         const takeover = leaked === 150;
-        const user = takeover ? CUSTOMERS[6]! : `user${(leaked * 7919) % 1000}@mail.test`;
+        const user = takeover ? VICTIM : `user${(leaked * 7919) % 1000}@mail.test`;
         void login(api, ip, user, takeover ? DEMO_USERS[user]! : `Summer20${leaked % 30}!`, 'python-requests/2.31.0');
       }
     }, 500),

@@ -119,7 +119,7 @@ export const SCRIPT = `
     button.disabled = true;
     try {
       const res = await fetch('/api/v1/incidents/' + button.dataset.id + '/' + button.dataset.action, {
-        method: 'POST', headers: { authorization: 'Bearer ' + token }, credentials: 'same-origin',
+        method: 'POST', headers: { authorization: 'Bearer ' + token, 'x-picket-user': 'dashboard' }, credentials: 'same-origin',
       });
       const body = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(res.status + ': ' + (body.detail || body.error || 'refused'));

@@ -32,7 +32,10 @@ export interface LatencyPoint {
  * Latency line over a fixed time range (gaps where nothing answered) with failed stretches marked red below it.
  * `slots` points of `slotMs` each, ending at `end`.
  */
-export function latencyChart(points: LatencyPoint[], opts: { end: number; slots: number; slotMs: number; label: string; className?: string }): Html {
+export function latencyChart(
+  points: LatencyPoint[],
+  opts: { end: number; slots: number; slotMs: number; label: string; className?: string; /** Empty slots bridged by the line (a check runs less often than once a slot). */ bridge?: number },
+): Html {
   const W = 300;
   const H = 60;
   const start = opts.end - opts.slots * opts.slotMs;
@@ -43,13 +46,17 @@ export function latencyChart(points: LatencyPoint[], opts: { end: number; slots:
   const y = (ms: number) => H - 4 - (ms / max) * (H - 12);
   const segments: string[][] = [];
   let current: string[] = [];
+  let lastSlot = -Infinity;
   const failures: Html[] = [];
   for (let slot = 0; slot < opts.slots; slot++) {
     const p = byslot.get(slot);
-    if (p?.avgMs != null) current.push(`${x(slot).toFixed(1)},${y(p.avgMs).toFixed(1)}`);
-    else if (current.length) {
-      segments.push(current);
-      current = [];
+    if (p?.avgMs != null) {
+      if (slot - lastSlot - 1 > (opts.bridge ?? 0) && current.length) {
+        segments.push(current);
+        current = [];
+      }
+      current.push(`${x(slot).toFixed(1)},${y(p.avgMs).toFixed(1)}`);
+      lastSlot = slot;
     }
     if (p?.uptime != null && p.uptime < 1) {
       failures.push(html`<rect class="fail" x="${((slot / opts.slots) * W).toFixed(1)}" y="${H - 3}" width="${Math.max(1, W / opts.slots).toFixed(1)}" height="3"><title>${new Date(p.ts).toISOString().slice(0, 16)}Z: ${formatPercent(p.uptime)} up</title></rect>`);
@@ -58,5 +65,5 @@ export function latencyChart(points: LatencyPoint[], opts: { end: number; slots:
   if (current.length) segments.push(current);
   const dots = segments.filter((s) => s.length === 1).map((s) => html`<circle cx="${s[0]!.split(',')[0]}" cy="${s[0]!.split(',')[1]}" r="1.5"/>`);
   return html`<svg class="${opts.className ?? 'chart'}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${opts.label}">
-<text x="2" y="9">${formatMs(max)}</text>${segments.filter((s) => s.length > 1).map((s) => html`<polyline points="${s.join(' ')}"/>`)}${dots}${failures}</svg>`;
+${opts.className === 'chart-wide' ? html`<text x="2" y="9">${formatMs(max)}</text>` : ''}${segments.filter((s) => s.length > 1).map((s) => html`<polyline points="${s.join(' ')}"/>`)}${dots}${failures}</svg>`;
 }

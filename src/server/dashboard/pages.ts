@@ -146,7 +146,7 @@ ${c.lastResult ? html`<p>${c.lastResult.message}</p><div class="row small">${t?.
 ${c.findings.length ? html`<h2>Findings</h2><ul>${c.findings.map((f) => html`<li><span class="badge sev-${f.severity}">${f.severity}</span> <code>${f.class}</code> ${f.message}</li>`)}</ul>` : ''}
 <div class="row"><span>24 h ${formatPercent(c.uptime['24h'])}</span><span>7 d ${formatPercent(c.uptime['7d'])}</span><span>30 d ${formatPercent(c.uptime['30d'])}</span><span>90 d ${formatPercent(c.uptime['90d'])}</span><span>p50 ${formatMs(c.latencyMs.p50)}</span><span>p95 ${formatMs(c.latencyMs.p95)}</span></div></section>
 <h2>Last 90 days</h2><div class="card">${uptimeBars(c.days)}</div>
-<h2>Latency, last 24 hours (per minute)</h2><div class="card">${latencyChart(data.minutes, { end: Math.floor(now / 60_000 + 1) * 60_000, slots: 1440, slotMs: 60_000, label: `mean latency per minute, last 24 hours, ${c.name}`, className: 'chart-wide' })}</div>
+<h2>Latency, last 24 hours (per minute)</h2><div class="card">${latencyChart(data.minutes, { end: Math.floor(now / 60_000 + 1) * 60_000, slots: 1440, slotMs: 60_000, label: `mean latency per minute, last 24 hours, ${c.name}`, className: 'chart-wide', bridge: Math.ceil(c.intervalMs / 60_000) })}</div>
 <h2>Recent runs</h2><div class="card"><table class="checks"><thead><tr><th>time</th><th>result</th><th class="num">latency</th></tr></thead><tbody>${data.recent.map(
       (r) => html`<tr><td class="small">${isoTime(r.ts)}</td><td><span class="dot ${r.ok ? 'up' : 'down'}"></span>${r.status ?? ''} ${r.error ?? ''} ${r.assertion ?? ''}</td><td class="num">${formatMs(r.latencyMs)}</td></tr>`,
     )}</tbody></table></div>`,
