@@ -8,6 +8,7 @@ import { loadConfig, type PicketConfig } from '../config/load.js';
 import { formatIssue } from '../config/issues.js';
 import { channelSchema } from '../config/schema.js';
 import { startDemoApi } from '../demo/demo-api.js';
+import { seedDemoHistory } from '../demo/history.js';
 import { playStory } from '../demo/story.js';
 import { createLogger } from '../log.js';
 import { startRuntime } from '../runtime.js';
@@ -23,7 +24,8 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'configuration to run the demo with', BUNDLED_CONFIG)
     .option('--api-port <port>', 'port of the demo API (a free one when taken)', process.env.DEMO_API_PORT ?? '8788')
     .option('--no-story', 'only start the demo API and picket, without the scripted traffic')
-    .action(async (opts: { config: string; apiPort: string; story: boolean }, cmd: Command) => {
+    .option('--no-history', 'start with empty history instead of 90 made-up days')
+    .action(async (opts: { config: string; apiPort: string; story: boolean; history: boolean }, cmd: Command) => {
       const explicitLevel = cmd.parent?.getOptionValueSource('logLevel') !== 'default';
       const logger = createLogger({ level: explicitLevel ? cmd.optsWithGlobals<{ logLevel: string }>().logLevel : 'error' });
       const say = (line: string) => process.stdout.write(`demo  ${line}\n`);
@@ -40,10 +42,14 @@ export function register(program: Command): void {
         if (!(await portFree(config.server.host, config.server.port))) config.server.port = 0;
         addChannelsFromEnv(config);
         const runtime = await startRuntime(config, { logger });
+        if (opts.history) {
+          const keys = runtime.runner.checks.map((c) => ({ key: runtime.store.checkHistory.get(c.id)!.key, baseMs: c.kind === 'auth-login' ? 40 : 8 }));
+          seedDemoHistory(runtime.store.checks, keys, Date.now());
+        }
         // The demo's built-in token is shown; one the user set in the environment is theirs and stays secret.
         const token = process.env.PICKET_ADMIN_TOKEN ? 'from $PICKET_ADMIN_TOKEN' : config.server.adminToken?.reveal();
         say(`dashboard: ${runtime.http.url}/${token ? `   (admin token for the ack and resolve buttons: ${token})` : ''}`);
-        say(`demo API:  ${api.url}   picket's data: ${dataDir} (removed on exit)`);
+        say(`demo API:  ${api.url}   picket's data: ${dataDir} (removed on exit${opts.history ? '; 90 days of made-up history to fill the charts' : ''})`);
         say(`pages go to: ${Object.keys(config.channels).join(', ')}`);
         api.attachTelemetry(runtime.http.url, config.telemetry.token?.reveal() ?? '');
         const story = opts.story ? playStory(api, say) : null;

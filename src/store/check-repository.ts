@@ -73,7 +73,7 @@ export class CheckRepository {
     );
     this.updateState = db.prepare(
       `UPDATE checks SET state = ?, state_since = ?, consecutive_failures = ?, consecutive_successes = ?, findings = ?,
-         last_run_at = ?, last_result = coalesce(?, last_result), updated_at = ? WHERE key = ?`,
+         last_run_at = ?, last_result = coalesce(?, last_result), updated_at = ? WHERE key = ? AND (last_run_at IS NULL OR last_run_at <= ?)`,
     );
   }
 
@@ -148,7 +148,7 @@ export class CheckRepository {
       for (const run of latest.values()) {
         const s = run.state;
         const last = run.history ? JSON.stringify({ ts: run.ts, attempts: run.attempts, ...run.result }) : null;
-        this.updateState.run(s.state, s.since, s.failures, s.successes, JSON.stringify(s.findings), run.ts, last, run.ts, run.checkKey);
+        this.updateState.run(s.state, s.since, s.failures, s.successes, JSON.stringify(s.findings), run.ts, last, run.ts, run.checkKey, run.ts);
       }
     })();
   }

@@ -62,7 +62,7 @@ describe('picket CLI', () => {
 
   it('start exits 0 within 2 s of SIGTERM, and of SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      const dir = writeTree(tempDir(), { 'picket.yaml': 'storage: { path: ./data/picket.db }\n' });
+      const dir = writeTree(tempDir(), { 'picket.yaml': 'server: { port: 0 }\nstorage: { path: ./data/picket.db }\n' });
       const picket = spawnCli(['start'], { cwd: dir });
       await picket.waitFor(/picket started/);
       const sent = Date.now();

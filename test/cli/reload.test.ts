@@ -10,7 +10,7 @@ describe('picket start', () => {
   it('probes the configured checks, applies check changes on SIGHUP, and keeps running on a broken reload', async () => {
     const server = await startServer((_req, res) => res.end('ok'));
     const check = (id: string) => `- { id: ${id}, service: auth, kind: http, url: "${server.url}/${id}", interval: 1s }\n`;
-    const dir = writeTree(tempDir(), { 'picket.yaml': 'storage: { path: ./picket.db }\nservices:\n  auth: {}\n', 'checks/a.yaml': check('first') });
+    const dir = writeTree(tempDir(), { 'picket.yaml': 'server: { port: 0 }\nstorage: { path: ./picket.db }\nservices:\n  auth: {}\n', 'checks/a.yaml': check('first') });
     const picket = spawnCli(['start', '--log-level', 'debug'], { cwd: dir });
     await picket.waitFor(/"checks":1,"msg":"scheduler running"/);
     await picket.waitFor(/picket started/);
