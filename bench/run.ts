@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fmt, type Figure } from './lib.js';
+import * as api from './api.js';
 import * as ingest from './ingest.js';
 import * as probeCost from './probe-cost.js';
 import * as replay from './replay.js';
@@ -13,6 +14,7 @@ const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   scheduler,
   ingest,
   replay,
+  api,
 };
 
 const only = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { CheckStateName, ErrorClass } from '../correlate/observation.js';
 import type { Db } from './database.js';
-import { decode, quantile } from './histogram.js';
+import { addEncoded, decode, denseHistogram, quantile, quantileDense } from './histogram.js';
 import type { ProbeResult, RaisedFinding } from './records.js';
 
 const HOUR_S = 3_600;
@@ -88,44 +88,52 @@ export const firstHour = (now: number): number => Math.floor(now / 1000 / HOUR_S
 /**
  * What the API, dashboard and CLI read about checks. Every window is read from rollups through the primary key
  * (check, resolution, bucket), so a summary of a thousand checks touches about 115 rows per check whatever the
- * length of the history. Windows are whole buckets: "24h" is the current hour and the 23 before it, "7d" today
+ * length of the history. The joins are CROSS JOINs because that fixes SQLite's loop order (checks outside, rollups
+ * searched by key inside); left to the planner, a plain join scanned every rollup row. Windows are whole buckets: "24h" is the current hour and the 23 before it, "7d" today
  * (UTC) and the six days before.
  */
+/** One rollup row as the summaries read it. */
+interface RollupRow {
+  bucket: number;
+  runs: number;
+  ok: number;
+  latRuns: number;
+  latSumUs: number;
+  /** Latency histogram; read for hour rows only. */
+  hist: Buffer | null;
+}
+
+/** Rollup rows of every check for buckets that no longer change, kept between requests. */
+interface Settled {
+  resolution: number;
+  from: number;
+  to: number;
+  rows: Map<number, RollupRow[]>;
+}
+
 export class CheckHistory {
   private readonly listStmt: Statement;
-  private readonly dayStmt: Statement;
-  private readonly hourStmt: Statement;
-  private readonly daysStmt: Statement;
-  private readonly hourlyStmt: Statement;
+  private readonly rollupStmt: Statement;
+  private readonly rollupNoHistStmt: Statement;
+  private readonly settled = new Map<string, Settled>();
 
   constructor(private readonly db: Db) {
     this.listStmt = db.prepare(
       `SELECT key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings
        FROM checks WHERE removed_at IS NULL ORDER BY service, id`,
     );
-    this.dayStmt = db.prepare(
-      `SELECT c.key AS key,
-         sum(CASE WHEN r.bucket >= @d7 THEN r.runs END) AS runs7, sum(CASE WHEN r.bucket >= @d7 THEN r.ok_runs END) AS ok7,
-         sum(CASE WHEN r.bucket >= @d30 THEN r.runs END) AS runs30, sum(CASE WHEN r.bucket >= @d30 THEN r.ok_runs END) AS ok30,
-         sum(r.runs) AS runs90, sum(r.ok_runs) AS ok90
-       FROM checks c JOIN probe_rollups r ON r.check_key = c.key AND r.resolution = ${DAY_S} AND r.bucket >= @d90
-       WHERE c.removed_at IS NULL GROUP BY c.key`,
-    );
-    this.hourStmt = db.prepare(
-      `SELECT c.key AS key, sum(r.runs) AS runs, sum(r.ok_runs) AS ok, hist_sum(r.hist) AS hist
-       FROM checks c JOIN probe_rollups r ON r.check_key = c.key AND r.resolution = ${HOUR_S} AND r.bucket >= @h24
-       WHERE c.removed_at IS NULL GROUP BY c.key`,
-    );
-    this.daysStmt = db.prepare(
-      `SELECT c.key, r.bucket, r.runs, r.ok_runs
-       FROM checks c JOIN probe_rollups r ON r.check_key = c.key AND r.resolution = ${DAY_S} AND r.bucket >= @from
-       WHERE c.removed_at IS NULL`,
-    ).raw();
-    this.hourlyStmt = db.prepare(
-      `SELECT c.key, r.bucket, r.runs, r.ok_runs, r.lat_runs, r.lat_sum_us
-       FROM checks c JOIN probe_rollups r ON r.check_key = c.key AND r.resolution = ${HOUR_S} AND r.bucket >= @from
-       WHERE c.removed_at IS NULL`,
-    ).raw();
+    const rollups = (hist: string) =>
+      db
+        .prepare(
+          `SELECT c.key, r.bucket, r.runs, r.ok_runs, r.lat_runs, r.lat_sum_us, ${hist}
+           FROM checks c CROSS JOIN probe_rollups r
+             ON r.check_key = c.key AND r.resolution = @resolution AND r.bucket >= @from AND r.bucket < @to
+           WHERE c.removed_at IS NULL`,
+        )
+        .raw();
+    this.rollupStmt = rollups('r.hist');
+    // Day rows feed uptime only; their histograms would be a third of what is read.
+    this.rollupNoHistStmt = rollups('NULL');
   }
 
   /** Every configured check, by service then id. */
@@ -143,38 +151,86 @@ export class CheckHistory {
     return row ? toStatus(row) : undefined;
   }
 
+  /**
+   * Tells the cache that runs as old as `ts` were written: settled buckets from then on are read again. The store
+   * calls it on every write of probe results; ordinary writes are recent and touch no settled bucket.
+   */
+  written(ts: number): void {
+    for (const [id, s] of this.settled) if (ts < s.to * 1000) this.settled.delete(id);
+  }
+
+  /**
+   * Rollup rows per check key from `from` (seconds) on. Buckets that ended more than one bucket ago are read once
+   * and kept until the window moves or an old run is written; only the last two buckets are read each time. A
+   * thousand checks' 90 days are 90,000 rows, too many to read for every request.
+   */
+  private rollupRows(resolution: number, from: number, now: number): Map<number, RollupRow[]> {
+    const liveFrom = Math.floor(now / 1000 / resolution) * resolution - resolution;
+    const id = `${resolution}:${from}`;
+    let settled = this.settled.get(id);
+    if (!settled || settled.to !== liveFrom) {
+      // The window moved: what was cached for the old one is no use.
+      for (const [other, s] of this.settled) if (s.resolution === resolution) this.settled.delete(other);
+      settled = { resolution, from, to: liveFrom, rows: this.readRollups(resolution, from, liveFrom) };
+      this.settled.set(id, settled);
+    }
+    const out = new Map<number, RollupRow[]>();
+    for (const [key, rows] of settled.rows) out.set(key, rows.slice());
+    for (const [key, rows] of this.readRollups(resolution, Math.max(from, liveFrom), Number.MAX_SAFE_INTEGER)) {
+      const list = out.get(key);
+      if (list) list.push(...rows);
+      else out.set(key, rows);
+    }
+    return out;
+  }
+
+  private readRollups(resolution: number, from: number, to: number): Map<number, RollupRow[]> {
+    const out = new Map<number, RollupRow[]>();
+    if (from >= to) return out;
+    const stmt = resolution === HOUR_S ? this.rollupStmt : this.rollupNoHistStmt;
+    for (const [key, bucket, runs, ok, latRuns, latSumUs, hist] of stmt.all({ resolution, from, to }) as [number, number, number, number, number, number, Buffer | null][]) {
+      const row: RollupRow = { bucket, runs, ok, latRuns, latSumUs, hist };
+      const list = out.get(key);
+      if (list) list.push(row);
+      else out.set(key, [row]);
+    }
+    return out;
+  }
+
   /** Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles of every configured check, by key. */
   summaries(now: number): Map<number, CheckSummary> {
     const out = new Map<number, CheckSummary>();
-    const empty = (): CheckSummary => ({
-      uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) },
-      latencyMs: { p50: null, p95: null },
-    });
-    const of = (key: number) => {
-      let s = out.get(key);
-      if (!s) out.set(key, (s = empty()));
-      return s;
-    };
-    const days = this.dayStmt.all({ d7: firstDay(now, 7), d30: firstDay(now, 30), d90: firstDay(now, 90) }) as {
-      key: number;
-      runs7: number | null;
-      ok7: number | null;
-      runs30: number | null;
-      ok30: number | null;
-      runs90: number;
-      ok90: number;
-    }[];
-    for (const d of days) {
-      const s = of(d.key);
-      s.uptime['7d'] = availability(d.runs7, d.ok7);
-      s.uptime['30d'] = availability(d.runs30, d.ok30);
-      s.uptime['90d'] = availability(d.runs90, d.ok90);
+    const d7 = firstDay(now, 7);
+    const d30 = firstDay(now, 30);
+    for (const [key, rows] of this.rollupRows(DAY_S, firstDay(now, 90), now)) {
+      const sums = { runs7: 0, ok7: 0, runs30: 0, ok30: 0, runs90: 0, ok90: 0 };
+      for (const r of rows) {
+        sums.runs90 += r.runs;
+        sums.ok90 += r.ok;
+        if (r.bucket >= d30) (sums.runs30 += r.runs), (sums.ok30 += r.ok);
+        if (r.bucket >= d7) (sums.runs7 += r.runs), (sums.ok7 += r.ok);
+      }
+      out.set(key, {
+        uptime: { '24h': availability(0, 0), '7d': availability(sums.runs7, sums.ok7), '30d': availability(sums.runs30, sums.ok30), '90d': availability(sums.runs90, sums.ok90) },
+        latencyMs: { p50: null, p95: null },
+      });
     }
-    for (const h of this.hourStmt.all({ h24: firstHour(now) }) as { key: number; runs: number; ok: number; hist: Buffer }[]) {
-      const s = of(h.key);
-      s.uptime['24h'] = availability(h.runs, h.ok);
-      const hist = decode(h.hist);
-      s.latencyMs = { p50: round(quantile(hist, 0.5)), p95: round(quantile(hist, 0.95)) };
+    for (const [key, rows] of this.rollupRows(HOUR_S, firstHour(now), now)) {
+      let runs = 0;
+      let ok = 0;
+      const hist = denseHistogram();
+      for (const r of rows) {
+        runs += r.runs;
+        ok += r.ok;
+        addEncoded(hist, r.hist);
+      }
+      let s = out.get(key);
+      if (!s) {
+        s = { uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) }, latencyMs: { p50: null, p95: null } };
+        out.set(key, s);
+      }
+      s.uptime['24h'] = availability(runs, ok);
+      s.latencyMs = { p50: round(quantileDense(hist, 0.5)), p95: round(quantileDense(hist, 0.95)) };
     }
     return out;
   }
@@ -182,10 +238,8 @@ export class CheckHistory {
   /** Runs and good runs per UTC day over the last `days` days, per check key: the dashboard's uptime bars. */
   days(now: number, days: number): Map<number, Map<number, Availability>> {
     const out = new Map<number, Map<number, Availability>>();
-    for (const [key, bucket, runs, ok] of this.daysStmt.all({ from: firstDay(now, days) }) as [number, number, number, number][]) {
-      let m = out.get(key);
-      if (!m) out.set(key, (m = new Map()));
-      m.set(bucket * 1000, availability(runs, ok));
+    for (const [key, rows] of this.rollupRows(DAY_S, firstDay(now, days), now)) {
+      out.set(key, new Map(rows.map((r) => [r.bucket * 1000, availability(r.runs, r.ok)])));
     }
     return out;
   }
@@ -193,10 +247,8 @@ export class CheckHistory {
   /** Mean latency and availability per hour over the last 24 hours, per check key: the dashboard's sparklines. */
   hourly(now: number): Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]> {
     const out = new Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]>();
-    for (const [key, bucket, runs, ok, latRuns, latSumUs] of this.hourlyStmt.all({ from: firstHour(now) }) as number[][]) {
-      let list = out.get(key!);
-      if (!list) out.set(key!, (list = []));
-      list.push({ ts: bucket! * 1000, avgMs: latRuns ? latSumUs! / latRuns / 1000 : null, uptime: runs ? ok! / runs : null });
+    for (const [key, rows] of this.rollupRows(HOUR_S, firstHour(now), now)) {
+      out.set(key, rows.map((r) => ({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null })));
     }
     return out;
   }

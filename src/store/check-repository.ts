@@ -54,7 +54,11 @@ export class CheckRepository {
   private readonly upsertRollup: Statement;
   private readonly updateState: Statement;
 
-  constructor(private readonly db: Db) {
+  /** `onWrite` hears the oldest run of every batch written, so readers caching settled rollups can drop them. */
+  constructor(
+    private readonly db: Db,
+    private readonly onWrite: (oldestTs: number) => void = () => undefined,
+  ) {
     this.insertResult = db.prepare(
       `INSERT INTO probe_results (check_key, ts, ok, status, error, assertion, dns_us, tcp_us, tls_us, first_byte_us, total_us, cert_expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -151,6 +155,9 @@ export class CheckRepository {
         this.updateState.run(s.state, s.since, s.failures, s.successes, JSON.stringify(s.findings), run.ts, last, run.ts, run.checkKey, run.ts);
       }
     })();
+    let oldest = Infinity;
+    for (const run of runs) if (run.history && run.ts < oldest) oldest = run.ts;
+    if (oldest !== Infinity) this.onWrite(oldest);
   }
 }
 

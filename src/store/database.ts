@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { addEncoded, encode, fromDense, mergeEncoded } from './histogram.js';
+import { mergeEncoded } from './histogram.js';
 
 export type Db = Database.Database;
 
@@ -24,12 +24,5 @@ export function openDatabase(file: string): Db {
   db.function('hist_merge', { deterministic: true }, (a: unknown, b: unknown) =>
     mergeEncoded(a as Uint8Array | null, b as Uint8Array | null),
   );
-  db.aggregate('hist_sum', {
-    start: () => new Float64Array(MAX_BUCKETS),
-    step: (acc: Float64Array, h: unknown) => addEncoded(acc, h as Uint8Array | null),
-    result: (acc: Float64Array) => encode(fromDense(acc)),
-  });
   return db;
 }
-
-const MAX_BUCKETS = 256;

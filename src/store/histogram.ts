@@ -72,19 +72,15 @@ export function decode(buf: Uint8Array | null | undefined, into: Histogram = new
   return into;
 }
 
-/**
- * Adds an encoded histogram to a dense one (256 counts): the step of the SQL aggregate `hist_sum`, cheaper per row
- * than building a Map, so percentiles over a day of rollups for a thousand checks stay fast.
- */
-export function addEncoded(dense: Float64Array, buf: Uint8Array | null): Float64Array {
+/** A histogram as 256 counts indexed by bucket: cheaper than a Map when many encoded ones are summed. */
+export type DenseHistogram = Float64Array;
+
+export const denseHistogram = (): DenseHistogram => new Float64Array(MAX_BUCKET + 1);
+
+/** Adds an encoded histogram to a dense one; summing a day of hourly rollups for a thousand checks stays fast. */
+export function addEncoded(dense: DenseHistogram, buf: Uint8Array | null): DenseHistogram {
   if (buf) eachBucket(buf, (b, c) => (dense[b]! += c));
   return dense;
-}
-
-export function fromDense(dense: Float64Array): Histogram {
-  const h: Histogram = new Map();
-  for (let b = 0; b < dense.length; b++) if (dense[b]! > 0) h.set(b, dense[b]!);
-  return h;
 }
 
 /** Merge of two encoded histograms; registered as the SQL function `hist_merge` for rollup upserts. */
@@ -94,15 +90,22 @@ export function mergeEncoded(a: Uint8Array | null, b: Uint8Array | null): Buffer
 
 /** The q-quantile (0..1), interpolated inside its bucket; null for an empty histogram. */
 export function quantile(h: Histogram, q: number): number | null {
+  const dense = denseHistogram();
+  for (const [b, c] of h) dense[b]! += c;
+  return quantileDense(dense, q);
+}
+
+export function quantileDense(dense: DenseHistogram, q: number): number | null {
   let total = 0;
-  for (const c of h.values()) total += c;
+  for (let b = 0; b < dense.length; b++) total += dense[b]!;
   if (total === 0) return null;
   const rank = q * total;
   let seen = 0;
-  for (const b of [...h.keys()].sort((x, y) => x - y)) {
-    const c = h.get(b)!;
+  for (let b = 0; b < dense.length; b++) {
+    const c = dense[b]!;
+    if (c === 0) continue;
     if (seen + c >= rank) {
-      const within = c === 0 ? 0 : Math.max(0, rank - seen) / c;
+      const within = Math.max(0, rank - seen) / c;
       const lo = bucketLowerMs(b);
       return lo + (bucketUpperMs(b) - lo) * within;
     }

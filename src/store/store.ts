@@ -24,8 +24,8 @@ export class Store {
   private readonly checkpointer: Checkpointer | null;
 
   private constructor(readonly db: Db, file: string) {
-    this.checks = new CheckRepository(db);
     this.checkHistory = new CheckHistory(db);
+    this.checks = new CheckRepository(db, (ts) => this.checkHistory.written(ts));
     this.ingest = new IngestRepository(db);
     this.incidents = new IncidentRepository(db);
     this.detectorState = new DetectorStateRepository(db);

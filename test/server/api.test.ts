@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../../src/clock.js';
 import { runCli } from '../helpers/cli.js';
-import { ADMIN, DAY, get, HOUR, NOW, picketWithHistory, signal } from '../helpers/operator.js';
+import { ADMIN, DAY, get, HOUR, NOW, picketWithHistory, runs, signal } from '../helpers/operator.js';
 import { post } from '../helpers/picket.js';
 
 describe('GET /api/v1/checks', () => {
@@ -20,6 +20,16 @@ describe('GET /api/v1/checks', () => {
     expect(check.latencyMs.p95).toBeLessThan(66);
     expect(check.key).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain('do-not-show');
+  });
+
+  it('sees runs written later into days and hours it had already summarized', async () => {
+    const { picket, key } = await picketWithHistory();
+    expect((await get(`${picket.url}/api/v1/checks`)).body.checks[0].runs['30d']).toBe(50);
+    // A late batch (a restart flushing what it kept while the store was down) lands in a settled day.
+    picket.runtime.store.checks.writeRuns(runs(key, NOW - 10 * DAY, 10, 10, 30));
+    const after = (await get(`${picket.url}/api/v1/checks`)).body.checks[0];
+    expect(after.runs['30d']).toBe(60);
+    expect(after.uptime['30d']).toBe(45 / 60);
   });
 
   it('gives one check with 90 daily bars, and 404 for an unknown one', async () => {

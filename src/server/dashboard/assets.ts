@@ -53,6 +53,8 @@ td.chart-cell { width: 18%; min-width: 100px; }
 svg.bars { width: 100%; height: 20px; display: block; }
 svg.bars rect:hover { opacity: .7; }
 .u-good { fill: var(--good); } .u-fair { fill: var(--fair); } .u-poor { fill: var(--poor); } .u-bad { fill: var(--bad); } .u-none { fill: var(--none); }
+.m-good { fill: url(#cells-good); } .m-none { fill: url(#cells-none); }
+svg.defs { position: absolute; }
 svg.chart, svg.chart-wide { width: 100%; height: 36px; display: block; }
 svg.chart-wide { height: 140px; }
 svg.chart polyline, svg.chart-wide polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; vector-effect: non-scaling-stroke; }

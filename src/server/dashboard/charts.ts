@@ -10,16 +10,47 @@ export function uptimeGrade(uptime: number | null): string {
   return 'bad';
 }
 
-/** One cell per day, oldest on the left; hovering a cell names the day and its uptime. */
-export function uptimeBars(days: { day: string; runs: number; ok: number; uptime: number | null }[]): Html {
+const GRADES = ['good', 'fair', 'poor', 'bad', 'none'] as const;
+
+/**
+ * Cell patterns the uptime bars fill merged stretches with; put once in every page that shows bars, so a run of
+ * identical days is one element that still looks like separate cells.
+ */
+export function barPatterns(): Html {
+  return html`<svg class="defs" width="0" height="0" aria-hidden="true"><defs>${GRADES.map(
+    (g) => html`<pattern id="cells-${g}" width="4" height="20" patternUnits="userSpaceOnUse"><rect class="u-${g}" width="3" height="20"/></pattern>`,
+  )}</defs></svg>`;
+}
+
+type Day = { day: string; runs: number; ok: number; uptime: number | null };
+
+/**
+ * One cell per day, oldest on the left; hovering names the day and its uptime. Consecutive days that read the same
+ * (no data, or exactly 100 %) are one element with one figure for the stretch, which keeps a page of a thousand
+ * checks' bars small; every other day is its own cell.
+ */
+export function uptimeBars(days: Day[]): Html {
   const cell = 4;
-  const width = days.length * cell;
-  return html`<svg class="bars" viewBox="0 0 ${width} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${days.length} days">${days.map(
-    (d, i) =>
-      html`<rect class="u-${uptimeGrade(d.uptime)}" x="${i * cell}" y="0" width="${cell - 1}" height="20"><title>${d.day}: ${
-        d.uptime === null ? 'no data' : `${formatPercent(d.uptime)} up (${d.ok}/${d.runs} runs)`
-      }</title></rect>`,
-  )}</svg>`;
+  const groups: Day[][] = [];
+  for (const d of days) {
+    const last = groups.at(-1);
+    const same = (a: Day, b: Day) => (a.uptime === null && b.uptime === null) || (a.uptime === 1 && b.uptime === 1);
+    if (last && same(last[0]!, d)) last.push(d);
+    else groups.push([d]);
+  }
+  let x = 0;
+  const cells = groups.map((g) => {
+    const first = g[0]!;
+    const runs = g.reduce((n, d) => n + d.runs, 0);
+    const ok = g.reduce((n, d) => n + d.ok, 0);
+    const when = g.length === 1 ? first.day : `${first.day} to ${g.at(-1)!.day} (${g.length} days)`;
+    const figure = first.uptime === null ? 'no data' : `${formatPercent(ok / runs)} up (${ok}/${runs} runs)`;
+    const grade = uptimeGrade(first.uptime);
+    const rect = html`<rect class="${g.length === 1 ? 'u' : 'm'}-${grade}" data-days="${g.length}" x="${x}" y="0" width="${g.length * cell - 1}" height="20"><title>${when}: ${figure}</title></rect>`;
+    x += g.length * cell;
+    return rect;
+  });
+  return html`<svg class="bars" viewBox="0 0 ${days.length * cell} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${days.length} days">${cells}</svg>`;
 }
 
 export interface LatencyPoint {

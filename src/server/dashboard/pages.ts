@@ -4,7 +4,7 @@ import type { RawPoint } from '../../store/check-history.js';
 import type { CheckView } from '../api/checks.js';
 import type { IncidentView } from '../api/incidents.js';
 import type { ServiceSummary } from '../api/services.js';
-import { latencyChart, uptimeBars, type LatencyPoint } from './charts.js';
+import { barPatterns, latencyChart, uptimeBars, type LatencyPoint } from './charts.js';
 import { formatMs, formatPercent, formatSpan, isoTime } from './format.js';
 import { html, type Html } from './html.js';
 
@@ -19,7 +19,7 @@ function layout(title: string, now: number, content: Html): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · picket</title><link rel="stylesheet" href="/assets/picket.css"><link rel="icon" href="data:,"></head>
-<body><header class="top"><h1><a href="/">picket</a></h1><span class="meta" id="updated">as of ${isoTime(now)} · refreshes every 10 s</span>
+<body>${barPatterns()}<header class="top"><h1><a href="/">picket</a></h1><span class="meta" id="updated">as of ${isoTime(now)} · refreshes every 10 s</span>
 <form id="token-form"><input id="admin-token" type="password" autocomplete="off" placeholder="admin token" aria-label="admin token"><button type="submit">Save</button></form></header>
 <main id="content">${content}</main><div id="notice" role="status"></div><script src="/assets/picket.js"></script></body></html>`;
 }
