@@ -28,6 +28,17 @@ export type ValidRecord = RequestFields;
 const AUTH = new Set(['success', 'failure', 'none']);
 const MAX_TEXT = 512;
 
+const YEAR_2000 = Date.UTC(2000, 0, 1);
+const YEAR_2100 = Date.UTC(2100, 0, 1);
+
+/**
+ * A time any sender could mean. Times far outside it (1e308, year −200000) are refused, because windows keyed by
+ * them would stretch across billions of slots.
+ */
+export function isPlausibleTime(ms: number): boolean {
+  return ms >= YEAR_2000 && ms < YEAR_2100;
+}
+
 /** Validates one record; unknown fields are ignored. Returns the record or the reason it is rejected. */
 export function validateRecord(raw: unknown): ValidRecord | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'not a JSON object';
@@ -35,6 +46,8 @@ export function validateRecord(raw: unknown): ValidRecord | string {
   const ts = typeof r.ts === 'number' ? (Number.isFinite(r.ts) && r.ts > 0 ? r.ts : NaN) : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
   if (r.ts === undefined) return 'ts is required';
   if (!Number.isFinite(ts)) return 'ts must be ISO 8601 or epoch milliseconds';
+  const ms = typeof r.ts === 'number' && r.ts < 1e11 ? Math.round(ts * 1000) : ts;
+  if (!isPlausibleTime(ms)) return 'ts must be between the years 2000 and 2100';
   const where = typeof r.route === 'string' && r.route !== '' ? r.route : typeof r.path === 'string' && r.path !== '' ? collapsePath(r.path) : undefined;
   if (where === undefined) return 'route (or path) is required';
   if (where.length > 2048) return 'route is longer than 2048 characters';
@@ -47,7 +60,7 @@ export function validateRecord(raw: unknown): ValidRecord | string {
   for (const key of ['method', 'user', 'ua', 'country'] as const) {
     if (r[key] !== undefined && r[key] !== null && typeof r[key] !== 'string') return `${key} must be text`;
   }
-  const out: ValidRecord = { ts: typeof r.ts === 'number' && r.ts < 1e11 ? Math.round(ts * 1000) : ts, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
+  const out: ValidRecord = { ts: ms, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
   if (typeof r.path === 'string') {
     const resource = resourceOf(r.path);
     if (resource) out.resource = resource;

@@ -156,7 +156,9 @@ export class SlotWindow {
     const last = Math.floor(now / this.slotMs);
     const span = Math.min(this.slots, Math.ceil(spanMs / this.slotMs));
     let total = 0;
-    for (let slot = last - span + 1; slot <= last; slot++) {
+    // Counted by k, not by slot: past 2^53 a slot number plus one is the same number, and the loop would not end.
+    for (let k = span - 1; k >= 0; k--) {
+      const slot = last - k;
       const i = slot % this.slots;
       if (this.starts[i] === slot) total += this.counts[i]!;
     }

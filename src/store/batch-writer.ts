@@ -73,8 +73,12 @@ export class BatchWriter<T, R = void> {
       results = this.opts.flush(batch.map((e) => e.item));
     } catch (err) {
       this.stats.failures++;
-      const retained = batch.filter((e) => !e.done);
-      for (const e of batch) e.done?.reject(err);
+      const failed = batch.length > 1 ? this.isolate(batch) : batch;
+      if (failed.length === 0) return;
+      for (const e of failed) e.done?.reject(err);
+      // Kept for the next attempt only when nothing could be written (the store is down, not one bad item).
+      const retained = failed.length === batch.length ? failed.filter((e) => !e.done) : [];
+      this.stats.dropped += failed.filter((e) => !e.done).length - retained.length;
       this.queue = retained.concat(this.queue);
       const excess = this.queue.length - this.maxRetained;
       if (excess > 0) {
@@ -88,6 +92,25 @@ export class BatchWriter<T, R = void> {
     this.stats.flushes++;
     this.stats.items += batch.length;
     batch.forEach((e, i) => e.done?.resolve((results ? results[i] : undefined) as R));
+  }
+
+  /**
+   * After a failed batch, writes its items one by one, so one item the store refuses (a value it cannot take)
+   * does not fail the others that shared its transaction. Returns the items that failed on their own.
+   */
+  private isolate(batch: Entry<T, R>[]): Entry<T, R>[] {
+    const failed: Entry<T, R>[] = [];
+    for (const e of batch) {
+      try {
+        const results = this.opts.flush([e.item]);
+        this.stats.items++;
+        e.done?.resolve((results ? results[0] : undefined) as R);
+      } catch {
+        failed.push(e);
+      }
+    }
+    if (failed.length < batch.length) this.stats.flushes++;
+    return failed;
   }
 
   /** Flushes what is queued and stops; later writes are refused. */

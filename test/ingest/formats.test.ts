@@ -271,3 +271,26 @@ describe('generic', () => {
     expect(parse('generic', { other: 1 }, options)).toEqual(new ShapeError('no value at $.update.new_status (the state path)'));
   });
 });
+
+describe('hostile bodies (regressions found by the fuzz suite)', () => {
+  it('finds no state in names that every object has (__proto__, constructor)', () => {
+    expect(parse('lagnis', { event: '__proto__', monitor: { id: 'm' } })).toBeInstanceOf(ShapeError);
+    expect(parse('uptimerobot', { alertType: 'constructor', monitorID: '1' })).toBeInstanceOf(ShapeError);
+    expect(parse('betterstack', { event: '__proto__', data: { attributes: { name: 'x' } } })).toBeInstanceOf(ShapeError);
+  });
+
+  it('never calls a hostile toString: objects where text is expected are refused or ignored', () => {
+    const hostile = { toString: { not: 'a function' } };
+    expect(parse('alertmanager', { version: hostile, alerts: [] })).toEqual(new ShapeError('unsupported webhook version "an object" (expected 4)'));
+    const generic = genericOptions.parse({ paths: { state: '$.s', monitorKey: '$.k' } });
+    expect(parse('generic', { s: hostile, k: 'm' }, generic)).toMatchObject([{ state: 'unknown', monitorKey: 'm' }]);
+    const bs = jsonFixture('webhooks/betterstack-started.json') as { data: { attributes: Record<string, unknown> } };
+    bs.data.attributes.regions = ['eu', hostile, 'us'];
+    expect(parse('betterstack', bs)).toMatchObject([{ location: 'eu,us' }]);
+  });
+
+  it('takes the receive time for a time no sender could mean', () => {
+    const events = parse('lagnis', { event: 'monitor.down', monitor: { id: 'm' }, check: { status: 'down', checked_at: 1e308 } }) as { occurredAt: number }[];
+    expect(events[0]!.occurredAt).toBe(RECEIVED);
+  });
+});

@@ -81,3 +81,11 @@ describe('POST /v1/events', () => {
     expect(r.body).toEqual({ error: expect.any(String), detail: expect.any(String) });
   });
 });
+
+describe('telemetry times', () => {
+  it('rejects a record dated outside 2000–2100 instead of stretching detection windows across it', async () => {
+    const r = await send(JSON.stringify([{ ts: 1e308, route: '/auth/login', status: 401, ip: '203.0.113.9' }, { ts: '0001-01-01T00:00:00Z', route: '/x', status: 200, ip: '203.0.113.9' }]));
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ accepted: 0, rejected: 2, errors: [{ index: 0, error: 'ts must be between the years 2000 and 2100' }, { index: 1, error: 'ts must be between the years 2000 and 2100' }] });
+  });
+});

@@ -46,6 +46,26 @@ describe('BatchWriter', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it('writes the rest of a batch one by one when one item cannot be stored, failing or dropping only that one', async () => {
+    const flushed: string[] = [];
+    const w = new BatchWriter<string>({
+      flush: (items) => {
+        if (items.some((i) => i.startsWith('poison'))) throw new Error('Too few parameter values were provided');
+        flushed.push(...items);
+      },
+      maxDelayMs: 5,
+      onError: () => undefined,
+    });
+    w.push('probe-1');
+    w.push('poison-pushed');
+    const answers = await Promise.allSettled([w.write('a'), w.write('poison-awaited'), w.write('b')]);
+    expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(flushed).toEqual(['probe-1', 'a', 'b']);
+    // The pushed item the store refuses on its own is dropped and counted, not retried forever.
+    expect(w.pending).toBe(0);
+    expect(w.stats.dropped).toBe(1);
+  });
+
   it('bounds what it keeps during an outage and counts what it drops', () => {
     const w = new BatchWriter<number>({
       flush: () => {

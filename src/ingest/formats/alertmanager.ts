@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExternalEvent, ExternalState } from '../../correlate/observation.js';
-import { compact, isObject, looksLikeUrl, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
+import { compact, isObject, looksLikeUrl, scalarText, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
 
 export const format = 'alertmanager';
 
@@ -20,7 +20,7 @@ const DEGRADED_SEVERITIES = new Set(['warning', 'warn', 'info', 'minor', 'low'])
  */
 export function parse(body: unknown, ctx: FormatContext): ParseResult {
   if (!isObject(body)) return new ShapeError('expected a JSON object');
-  if (body.version !== undefined && String(body.version) !== '4') return new ShapeError(`unsupported webhook version "${String(body.version)}" (expected 4)`);
+  if (body.version !== undefined && scalarText(body.version) !== '4') return new ShapeError(`unsupported webhook version "${scalarText(body.version)}" (expected 4)`);
   return parseAlertGroup(body, ctx);
 }
 

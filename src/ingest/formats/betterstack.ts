@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExternalState } from '../../correlate/observation.js';
-import { compact, field, isObject, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
+import { compact, field, isObject, lookup, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
 
 export const format = 'betterstack';
 
@@ -20,7 +20,7 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   const attrs = (isObject(data.attributes) ? data.attributes : undefined) as Json | undefined;
   if (!attrs) return new ShapeError('missing "data.attributes"');
   const step = (text(body.event) ?? text(attrs.status))?.toLowerCase().replace(/^incident[._]/, '');
-  if (!step || !(step in STATES)) return new ShapeError('event/status must be started, acknowledged or resolved');
+  if (!step || !lookup(STATES, step)) return new ShapeError('event/status must be started, acknowledged or resolved');
   const monitor = isObject(data.relationships) && isObject(data.relationships.monitor) && isObject(data.relationships.monitor.data) ? data.relationships.monitor.data : undefined;
   const url = text(attrs.url);
   const monitorKey = text(field(monitor, 'id')) ?? text(attrs.monitor_id) ?? url ?? text(attrs.name);
@@ -34,10 +34,10 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
       monitorKey,
       name: text(attrs.name),
       url,
-      state: STATES[step]!,
+      state: lookup(STATES, step)!,
       statusCode: cause ? Number(/\b([1-5]\d\d)\b/.exec(cause)?.[1]) || undefined : undefined,
       reason: step === 'acknowledged' ? `acknowledged${cause ? `: ${cause}` : ''}` : cause,
-      location: Array.isArray(attrs.regions) ? attrs.regions.join(',') : undefined,
+      location: Array.isArray(attrs.regions) ? attrs.regions.map(text).filter(Boolean).join(',') || undefined : undefined,
       occurredAt,
     }),
   ];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ExternalState } from '../../correlate/observation.js';
 import { jsonPath } from '../../config/fields.js';
 import { readJsonPath } from '../../json-path.js';
-import { compact, int, num, ShapeError, text, time, type FormatContext, type ParseResult } from './read.js';
+import { compact, int, num, scalarText, ShapeError, text, time, type FormatContext, type ParseResult } from './read.js';
 
 export const format = 'generic';
 
@@ -34,7 +34,7 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   const at = (path: string | undefined) => (path ? readJsonPath(body, path) : undefined);
   const rawState = at(o.paths.state);
   if (rawState === undefined) return new ShapeError(`no value at ${o.paths.state} (the state path)`);
-  const stateText = String(rawState).toLowerCase();
+  const stateText = scalarText(rawState).toLowerCase();
   const state: ExternalState = o.downValues.includes(stateText) ? 'down' : o.upValues.includes(stateText) ? 'up' : 'unknown';
   const monitorKey = text(at(o.paths.monitorKey));
   if (!monitorKey) return new ShapeError(`no value at ${o.paths.monitorKey} (the monitorKey path)`);

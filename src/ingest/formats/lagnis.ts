@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExternalState } from '../../correlate/observation.js';
-import { compact, field, int, isObject, num, ShapeError, text, time, upDown, type FormatContext, type Json, type ParseResult } from './read.js';
+import { compact, field, int, isObject, num, lookup, ShapeError, text, time, upDown, type FormatContext, type Json, type ParseResult } from './read.js';
 
 export const format = 'lagnis';
 
@@ -28,12 +28,12 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   const check = (isObject(body.check) ? body.check : isObject(body.result) ? body.result : {}) as Json;
   const incident = (isObject(body.incident) ? body.incident : {}) as Json;
   if (!event && field(check, 'status', 'state') === undefined) return new ShapeError('missing "event" and "check.status"');
-  if (event && !(event in EVENT_STATE) && !event.startsWith('monitor.')) return new ShapeError(`unknown event "${event}"`);
+  if (event && !Object.hasOwn(EVENT_STATE, event) && !event.startsWith('monitor.')) return new ShapeError(`unknown event "${event}"`);
 
   const url = text(field(monitor, 'url', 'target'));
   const monitorKey = text(field(monitor, 'id', 'monitor_id', 'monitorId')) ?? url;
   if (!monitorKey) return new ShapeError('monitor has neither "id" nor "url"');
-  const state = (event ? EVENT_STATE[event] : undefined) ?? upDown(field(check, 'status', 'state')) ?? 'unknown';
+  const state = lookup(EVENT_STATE, event) ?? upDown(field(check, 'status', 'state')) ?? 'unknown';
   const checkedAt = time(field(check, 'checked_at', 'checkedAt', 'time', 'timestamp')) ?? time(field(body, 'timestamp', 'sent_at', 'sentAt'));
   const incidentId = text(field(incident, 'id'));
   const expiry = isObject(body.ssl) ? (body.ssl as Json) : isObject(body.certificate) ? (body.certificate as Json) : undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExternalState } from '../../correlate/observation.js';
-import { compact, field, isObject, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
+import { compact, field, isObject, lookup, ShapeError, text, time, type FormatContext, type Json, type ParseResult } from './read.js';
 
 export const format = 'pingdom';
 
@@ -16,7 +16,7 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   if (!isObject(body)) return new ShapeError('expected a JSON object');
   const current = text(body.current_state)?.toUpperCase();
   if (!current) return new ShapeError('missing "current_state"');
-  const state = STATES[current];
+  const state = lookup(STATES, current);
   if (!state) return new ShapeError(`unknown current_state "${current}"`);
   const checkId = text(body.check_id);
   if (!checkId) return new ShapeError('missing "check_id"');

@@ -1,4 +1,5 @@
 import type { ExternalEvent, ExternalState } from '../../correlate/observation.js';
+import { isPlausibleTime } from '../../telemetry-record.js';
 
 /** The body parses but is not the sender's shape: answered with 422 and this message. */
 export class ShapeError {
@@ -33,6 +34,17 @@ export function text(v: unknown): string | undefined {
   return undefined;
 }
 
+/** `table[key]` for a key the sender chose: own entries only, so `__proto__` or `constructor` find nothing. */
+export function lookup<T>(table: Record<string, T>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** A scalar as text for messages and comparisons; objects and arrays (which may carry a hostile `toString`) as their kind. */
+export function scalarText(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
+}
+
 export function int(v: unknown): number | undefined {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? Math.round(n) : undefined;
@@ -48,6 +60,12 @@ export function num(v: unknown): number | undefined {
  * is taken as UTC, as monitoring services send it.
  */
 export function time(v: unknown): number | undefined {
+  const ms = parseTime(v);
+  // An implausible time (year 0001 in Alertmanager's "no end", 1e308) is no time: the receive time stands in.
+  return ms !== undefined && isPlausibleTime(ms) ? ms : undefined;
+}
+
+function parseTime(v: unknown): number | undefined {
   const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
   if (typeof n === 'number' && Number.isFinite(n) && n > 0) return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
   if (typeof v !== 'string' || v.trim() === '') return undefined;

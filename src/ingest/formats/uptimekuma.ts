@@ -24,7 +24,7 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   if (!monitor && !heartbeat) {
     return [{ source: ctx.source, monitorKey: 'uptimekuma:test', state: 'unknown', reason: msg ?? 'test notification', occurredAt: ctx.receivedAt }];
   }
-  const url = text(field(monitor, 'url')) ?? (text(field(monitor, 'hostname')) ? `${text(field(monitor, 'hostname'))}${monitor?.port ? `:${String(monitor.port)}` : ''}` : undefined);
+  const url = text(field(monitor, 'url')) ?? (text(field(monitor, 'hostname')) ? `${text(field(monitor, 'hostname'))}${int(monitor?.port) ? `:${int(monitor?.port)}` : ''}` : undefined);
   const monitorId = text(field(monitor, 'id')) ?? text(field(heartbeat, 'monitorID', 'monitorId', 'monitor_id'));
   const monitorKey = monitorId ?? url;
   if (!monitorKey) return new ShapeError('no monitor id or URL');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExternalState } from '../../correlate/observation.js';
-import { compact, field, int, isObject, ShapeError, text, time, type FormatContext, type ParseResult } from './read.js';
+import { compact, field, int, isObject, lookup, ShapeError, text, time, type FormatContext, type ParseResult } from './read.js';
 
 export const format = 'uptimerobot';
 
@@ -16,7 +16,7 @@ export function parse(body: unknown, ctx: FormatContext): ParseResult {
   if (!isObject(body)) return new ShapeError('expected an object of UptimeRobot fields');
   const alertType = text(field(body, 'alertType', 'alert_type'));
   if (!alertType) return new ShapeError('missing "alertType"');
-  const state = ALERT_TYPES[alertType];
+  const state = lookup(ALERT_TYPES, alertType);
   if (!state) return new ShapeError(`unknown alertType "${alertType}" (1 down, 2 up, 3 SSL expiry)`);
   const url = text(field(body, 'monitorURL', 'monitorUrl', 'monitor_url'));
   const monitorKey = text(field(body, 'monitorID', 'monitorId', 'monitor_id')) ?? url;
