@@ -8,8 +8,8 @@ export interface PicketProcess {
 }
 
 /** Starts `picket start` in `dir` (picket.yaml there) and waits until it serves. */
-export async function startPicketProcess(dir: string, env: NodeJS.ProcessEnv = {}): Promise<PicketProcess> {
-  const proc = spawnCli(['start', '--log-level', 'info'], { cwd: dir, env, timeoutMs: 120_000 });
+export async function startPicketProcess(dir: string, env: NodeJS.ProcessEnv = {}, logLevel = 'info'): Promise<PicketProcess> {
+  const proc = spawnCli(['start', '--log-level', logLevel], { cwd: dir, env, timeoutMs: 120_000 });
   const line = await proc.waitFor(/"url":"http:\/\/127\.0\.0\.1:\d+","msg":"listening"/, 20_000);
   await proc.waitFor(/picket started/, 20_000);
   return { proc, url: /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0] };

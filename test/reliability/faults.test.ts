@@ -138,6 +138,8 @@ describe('misbehaving targets', () => {
     const sorted = [...lateness].sort((a, b) => a - b);
     const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
     expect(sorted.length).toBeGreaterThan(1_000);
-    expect(p99).toBeLessThan(100);
+    // The misbehaving server shares this process and the test suite shares the machine, so the bound is loose:
+    // what it rules out is runs held up for the length of a timeout. `npm run bench` measures lateness precisely.
+    expect(p99, `p99 lateness ${p99} ms`).toBeLessThan(250);
   }, 30_000);
 });
