@@ -8,6 +8,7 @@ import * as ingest from './ingest.js';
 import * as probeCost from './probe-cost.js';
 import * as replay from './replay.js';
 import * as scheduler from './scheduler.js';
+import * as timeToPage from './time-to-page.js';
 
 const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   'probe-cost': probeCost,
@@ -15,6 +16,7 @@ const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   ingest,
   replay,
   api,
+  'time-to-page': timeToPage,
 };
 
 const only = process.argv.slice(2);

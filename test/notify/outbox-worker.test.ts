@@ -10,6 +10,7 @@ import { Store } from '../../src/store/store.js';
 import { facts } from '../helpers/notifications.js';
 import { startServer } from '../helpers/servers.js';
 import { startSlack } from '../helpers/slack.js';
+import { startSmtp } from '../helpers/smtp.js';
 import { tempDir } from '../helpers/temp.js';
 
 const T0 = Date.UTC(2026, 10, 23, 12);
@@ -62,6 +63,29 @@ describe('OutboxWorker', () => {
     const delivered = slack.accepted.map((m) => m.text.match(/incident (\d) (\S+)/)!.slice(1).join(' '));
     expect(delivered.sort()).toEqual(['1 page:default:0', '1 resolved:1', '2 page:default:0', '2 resolved:1', '3 page:default:0', '3 resolved:1']);
     for (const id of ['1', '2', '3']) expect(delivered.indexOf(`${id} page:default:0`)).toBeLessThan(delivered.indexOf(`${id} resolved:1`));
+    expect(store.outbox.list({ state: 'pending', limit: 10 })).toEqual([]);
+  });
+
+  it('delivers every mail after the SMTP server is down for 5 minutes, in order per incident, once each', async () => {
+    const first = await startSmtp();
+    const port = first.port;
+    await first.close();
+    const store = Store.open(':memory:');
+    const clock = new VirtualClock(T0);
+    const channel = createChannel('mail', { type: 'email', smtp: { host: '127.0.0.1', port, secure: false, tlsVerify: true }, from: 'picket@example.com', to: ['oncall@example.com'], timeout: 2_000, ratePerSecond: 5 } as never);
+    for (const id of [1, 2]) {
+      enqueue(store, id, 'page:default:0', 'mail', T0);
+      enqueue(store, id, 'resolved:1', 'mail', T0 + 1);
+    }
+    const w = worker(store, clock, [channel]);
+    await run(w, clock, 300);
+    expect(store.outbox.list({ state: 'pending', limit: 10 })).toHaveLength(4);
+    const box = await startSmtp(port);
+    await run(w, clock, 400);
+    const subjects = box.mails.map((m) => /incident (\d) (\S+)/.exec(m.text ?? '')!.slice(1).join(' '));
+    expect([...subjects].sort()).toEqual(['1 page:default:0', '1 resolved:1', '2 page:default:0', '2 resolved:1']);
+    for (const id of ['1', '2']) expect(subjects.indexOf(`${id} page:default:0`)).toBeLessThan(subjects.indexOf(`${id} resolved:1`));
+    expect(new Set(box.mails.map((m) => m.messageId)).size).toBe(4);
     expect(store.outbox.list({ state: 'pending', limit: 10 })).toEqual([]);
   });
 
