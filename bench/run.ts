@@ -5,6 +5,7 @@ import os from 'node:os';
 import { fmt, type Figure } from './lib.js';
 import * as api from './api.js';
 import * as ingest from './ingest.js';
+import * as memory from './memory.js';
 import * as probeCost from './probe-cost.js';
 import * as replay from './replay.js';
 import * as scheduler from './scheduler.js';
@@ -17,6 +18,7 @@ const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   replay,
   api,
   'time-to-page': timeToPage,
+  memory,
 };
 
 const only = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { flag, port } from '../../config/fields.js';
@@ -29,9 +29,11 @@ type EmailConfig = z.output<typeof schema> & { smtp: { password?: Secret } };
 /** One SMTP transport per channel config, reused across sends. */
 const transports = new WeakMap<object, Transporter>();
 
-function transportFor(cfg: EmailConfig): Transporter {
+/** nodemailer is loaded on the first mail: a picket without an email channel does not carry it in memory. */
+async function transportFor(cfg: EmailConfig): Promise<Transporter> {
   let t = transports.get(cfg);
   if (!t) {
+    const { default: nodemailer } = await import('nodemailer');
     t = nodemailer.createTransport({
       host: cfg.smtp.host,
       port: cfg.smtp.port,
@@ -103,7 +105,7 @@ export function render(n: Notification, from: string): { subject: string; text: 
 export async function send(n: Notification, cfg: EmailConfig): Promise<Delivery> {
   const mail = render(n, cfg.from);
   try {
-    await transportFor(cfg).sendMail({ from: cfg.from, to: cfg.to, ...mail });
+    await (await transportFor(cfg)).sendMail({ from: cfg.from, to: cfg.to, ...mail });
     return delivered;
   } catch (err) {
     const e = err as Error & { responseCode?: number; code?: string };

@@ -1,4 +1,4 @@
-import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction, type IncomingWebhookSendArguments } from '@slack/webhook';
+import type { FetchFunction, IncomingWebhookSendArguments } from '@slack/webhook';
 import { z } from 'zod';
 import { duration } from '../../config/duration.js';
 import { secret, type Secret } from '../../config/secret.js';
@@ -83,6 +83,8 @@ export async function send(n: Notification, cfg: SlackConfig): Promise<Delivery>
     retryAfter = res.headers.get('retry-after');
     return res;
   };
+  // Loaded on the first message: a picket without a Slack channel does not carry the client in memory.
+  const { IncomingWebhook, IncomingWebhookHTTPError } = await import('@slack/webhook');
   const hook = new IncomingWebhook(cfg.url.reveal(), { timeout: cfg.timeout, retryConfig: { retries: 0 }, fetch: fetchWithHeaders });
   try {
     const message = render(n);
@@ -91,7 +93,7 @@ export async function send(n: Notification, cfg: SlackConfig): Promise<Delivery>
   } catch (err) {
     const e = (err as { cause?: unknown }).cause ?? err;
     if (e instanceof IncomingWebhookHTTPError || err instanceof IncomingWebhookHTTPError) {
-      const http = (e instanceof IncomingWebhookHTTPError ? e : err) as IncomingWebhookHTTPError;
+      const http = (e instanceof IncomingWebhookHTTPError ? e : err) as InstanceType<typeof IncomingWebhookHTTPError>;
       // Slack's error body is a code such as invalid_blocks, no_service or channel_is_archived.
       return httpDelivery(http.statusCode, `Slack answered ${http.statusCode} ${http.body.slice(0, 100)}`.trim(), parseRetryAfter(retryAfter));
     }

@@ -1,0 +1,50 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLI, fmt, spawnPinned, startTarget, tempDir, type Figure } from './lib.js';
+
+const CHECKS = 1_000;
+const SECONDS = 60;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** RSS of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise, beside a bare Node server's. */
+export async function run(): Promise<Figure[]> {
+  const target = await startTarget();
+  const dir = tempDir();
+  mkdirSync(path.join(dir, 'checks'));
+  writeFileSync(path.join(dir, 'picket.yaml'), 'server: { host: 127.0.0.1, port: 0 }\nstorage: { path: ./picket.db }\nservices:\n  auth: {}\n');
+  writeFileSync(
+    path.join(dir, 'checks', 'checks.yaml'),
+    Array.from({ length: CHECKS }, (_, i) => `- { id: c-${i}, service: auth, kind: http, url: "${target.http}/c${i}", interval: 5s }\n`).join(''),
+  );
+  const bare = spawnPinned(1, [fileURLToPath(new URL('./bare-server.mjs', import.meta.url))]);
+  await bare.waitFor(/"url"/);
+  const picket = spawnPinned(0, [CLI, 'start', '--config', path.join(dir, 'picket.yaml'), '--log-level', 'warn']);
+  try {
+    await sleep(5_000);
+    const samples: number[] = [];
+    for (let s = 0; s < SECONDS; s += 5) {
+      await sleep(5_000);
+      samples.push(rssMb(picket.process.pid!));
+    }
+    const peak = Math.max(...samples);
+    const bareMb = rssMb(bare.process.pid!);
+    return [
+      {
+        figure: 'memory',
+        how: `picket start with ${CHECKS} HTTP checks every 5 s, ${SECONDS} s, idle otherwise; peak RSS of 5 s samples`,
+        value: `${fmt(peak)} MB`,
+        baseline: `bare node:http server ${fmt(bareMb)} MB`,
+        ratio: peak / bareMb,
+        target: '≤ 120 MB',
+        pass: peak <= 120,
+        note: `RSS samples (MB): ${samples.map((x) => Math.round(x)).join(', ')}`,
+      },
+    ];
+  } finally {
+    await picket.stop();
+    await bare.stop();
+    target.stop();
+  }
+}
