@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { encode, record, type Histogram } from '../src/store/histogram.js';
-import { CLI, fmt, percentile, spawnPinned, startTarget, tempDir, type Figure, type Spawned } from './lib.js';
+import { CLI, fmt, percentile, picketConfig, spawnPinned, startTarget, type Figure, type Spawned } from './lib.js';
 
 const CHECKS = 1_000;
 const DAYS = 365;
@@ -72,12 +71,8 @@ async function timeRequests(url: string, n: number): Promise<number[]> {
 /** `GET /api/v1/checks` and the dashboard with 1,000 checks and a year of rollups, against `/healthz` on the same server. */
 export async function run(): Promise<Figure[]> {
   const target = await startTarget();
-  const dir = tempDir();
-  mkdirSync(path.join(dir, 'checks'));
-  const config = path.join(dir, 'picket.yaml');
-  writeFileSync(config, 'server: { host: 127.0.0.1, port: 0 }\nstorage: { path: ./picket.db }\nservices:\n' + Array.from({ length: 20 }, (_, s) => `  svc${s}: {}\n`).join(''));
-  writeFileSync(
-    path.join(dir, 'checks', 'bench.yaml'),
+  const { dir, config } = picketConfig(
+    `services:\n${Array.from({ length: 20 }, (_, s) => `  svc${s}: {}\n`).join('')}`,
     Array.from({ length: CHECKS }, (_, i) => `- { id: check-${i}, service: svc${i % 20}, kind: http, url: "${target.http}/c${i}", interval: 1h }\n`).join(''),
   );
   try {

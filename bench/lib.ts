@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,15 @@ export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(di
 
 export function tempDir(prefix = 'picket-bench-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A folder with picket.yaml and checks/checks.yaml for a `picket start` under test; returns the config path. */
+export function picketConfig(yaml: string, checks = ''): { dir: string; config: string } {
+  const dir = tempDir();
+  mkdirSync(path.join(dir, 'checks'));
+  writeFileSync(path.join(dir, 'picket.yaml'), `server: { host: 127.0.0.1, port: 0 }\nstorage: { path: ./picket.db }\n${yaml}`);
+  if (checks) writeFileSync(path.join(dir, 'checks', 'checks.yaml'), checks);
+  return { dir, config: path.join(dir, 'picket.yaml') };
 }
 
 export interface Target {

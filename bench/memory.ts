@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CLI, fmt, spawnPinned, startTarget, tempDir, type Figure } from './lib.js';
+import { CLI, fmt, picketConfig, spawnPinned, startTarget, type Figure } from './lib.js';
 
 const CHECKS = 1_000;
 const SECONDS = 60;
@@ -11,16 +10,13 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 /** RSS of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise, beside a bare Node server's. */
 export async function run(): Promise<Figure[]> {
   const target = await startTarget();
-  const dir = tempDir();
-  mkdirSync(path.join(dir, 'checks'));
-  writeFileSync(path.join(dir, 'picket.yaml'), 'server: { host: 127.0.0.1, port: 0 }\nstorage: { path: ./picket.db }\nservices:\n  auth: {}\n');
-  writeFileSync(
-    path.join(dir, 'checks', 'checks.yaml'),
+  const { config } = picketConfig(
+    'services:\n  auth: {}\n',
     Array.from({ length: CHECKS }, (_, i) => `- { id: c-${i}, service: auth, kind: http, url: "${target.http}/c${i}", interval: 5s }\n`).join(''),
   );
   const bare = spawnPinned(1, [fileURLToPath(new URL('./bare-server.mjs', import.meta.url))]);
   await bare.waitFor(/"url"/);
-  const picket = spawnPinned(0, [CLI, 'start', '--config', path.join(dir, 'picket.yaml'), '--log-level', 'warn']);
+  const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'warn']);
   try {
     await sleep(5_000);
     const samples: number[] = [];

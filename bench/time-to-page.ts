@@ -1,8 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { CLI, fmt, median, spawnPinned, tempDir, type Figure } from './lib.js';
+import { CLI, fmt, median, picketConfig, spawnPinned, type Figure } from './lib.js';
 
 const TRIALS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,13 +47,8 @@ export async function run(): Promise<Figure[]> {
   let auth = await authEndpoint();
   const port = auth.port;
   const slack = await slackStandIn();
-  const dir = tempDir();
-  mkdirSync(path.join(dir, 'checks'));
-  writeFileSync(
-    path.join(dir, 'picket.yaml'),
-    `server: { host: 127.0.0.1, port: 0 }
-storage: { path: ./picket.db }
-services:
+  const { config } = picketConfig(
+    `services:
   auth: { routes: ["/auth/*"] }
 channels:
   slack: { type: slack, url: "${slack.url}" }
@@ -65,12 +58,9 @@ escalation:
   cooldown: 0s
   flapping: { changes: 1000, window: 10m }
 `,
-  );
-  writeFileSync(
-    path.join(dir, 'checks', 'auth.yaml'),
     `- { id: auth-login, service: auth, kind: auth-login, url: "http://127.0.0.1:${port}/auth/login", interval: 2s, timeout: 1s, failureThreshold: 1, successThreshold: 1, confirmRetries: 1, credentials: { username: probe, password: pw }, expect: { tokenPath: $.token } }\n`,
   );
-  const picket = spawnPinned(0, [CLI, 'start', '--config', path.join(dir, 'picket.yaml'), '--log-level', 'info']);
+  const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'info']);
   await picket.waitFor(/picket started/);
   const times: number[] = [];
   try {

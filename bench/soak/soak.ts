@@ -2,9 +2,8 @@
 // what short tests cannot see: memory that grows, a scheduler that drifts, an outbox or a writer that backs up.
 // 1,000 HTTP checks every 5 s, 20 signed webhooks a second and 2,000 telemetry records a second.
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { CLI, fmt, spawnPinned, startTarget, tempDir } from '../lib.js';
+import { readFileSync } from 'node:fs';
+import { CLI, fmt, picketConfig, spawnPinned, startTarget } from '../lib.js';
 
 const MINUTES = Number(process.argv[2] ?? process.env.SOAK_MINUTES ?? 10);
 const SECRET = 'soak-secret';
@@ -23,24 +22,16 @@ async function metric(url: string, name: string): Promise<number> {
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const target = await startTarget();
-const dir = tempDir('picket-soak-');
-mkdirSync(path.join(dir, 'checks'));
-writeFileSync(
-  path.join(dir, 'picket.yaml'),
-  `server: { host: 127.0.0.1, port: 0 }
-storage: { path: ./picket.db }
-services:
+const { dir, config } = picketConfig(
+  `services:
   auth: { routes: ["/auth/*"] }
 sources:
   lagnis: { format: lagnis, auth: { type: hmac-sha256, header: X-Signature, secret: "${SECRET}" }, rateLimit: 1000 }
 telemetry: { token: "${TOKEN}" }
 `,
-);
-writeFileSync(
-  path.join(dir, 'checks', 'soak.yaml'),
   Array.from({ length: 1000 }, (_, i) => `- { id: c-${i}, service: auth, kind: http, url: "${target.http}/c${i}", interval: 5s }\n`).join(''),
 );
-const picket = spawnPinned(0, [CLI, 'start', '--config', path.join(dir, 'picket.yaml'), '--log-level', 'info']);
+const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'info']);
 const url = (await picket.waitFor(/"url":"(http:\/\/[^"]+)","msg":"listening"/))[1]!;
 process.stderr.write(`soak: ${MINUTES} min, picket at ${url}, data in ${dir}\n`);
 

@@ -2,20 +2,15 @@ import type { Statement } from 'better-sqlite3';
 import type { CheckStateName, ErrorClass } from '../correlate/observation.js';
 import type { Db } from './database.js';
 import { addEncoded, decode, denseHistogram, quantile, quantileDense } from './histogram.js';
+import type { CheckRecord } from './check-repository.js';
 import type { ProbeResult, RaisedFinding } from './records.js';
 
 const HOUR_S = 3_600;
 const DAY_S = 86_400;
 
 /** A configured check with the state and last result the scheduler stored. */
-export interface CheckStatus {
+export interface CheckStatus extends Omit<CheckRecord, 'configHash'> {
   key: number;
-  id: string;
-  service: string;
-  kind: string;
-  name?: string;
-  target: string;
-  intervalMs: number;
   state: CheckStateName;
   stateSince: number | null;
   lastRunAt: number | null;
