@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Request } from 'autocannon';
 import Database from 'better-sqlite3';
-import { CLI, fmt, median, pinSelf, spawnPinned, tempDir, type Figure, type Spawned } from './lib.js';
+import { CLI, fmt, median, picketLoopLagMs, pinSelf, spawnPinned, tempDir, type Figure, type Spawned } from './lib.js';
 
 const SECRET = 'bench-lagnis-secret';
 const TOKEN = 'bench-telemetry-token';
@@ -69,6 +69,7 @@ export async function run(): Promise<Figure[]> {
   const { picket, url, db } = await startPicket();
   const figures: Figure[] = [];
   try {
+    await picketLoopLagMs(url);
     const committed: number[] = [];
     const bareRates: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -117,6 +118,8 @@ export async function run(): Promise<Figure[]> {
       pass: median(rates) >= 50_000,
     });
   } finally {
+    const lag = await picketLoopLagMs(url).catch(() => NaN);
+    for (const f of figures) f.loopLagMs = lag;
     await picket.stop();
     await bare.stop();
   }

@@ -19,6 +19,18 @@ export interface Figure {
   pass: boolean;
   /** Anything a reader needs to judge the number (runs, spread). */
   note?: string;
+  /** The longest event-loop stall of the picket process during the run, for the event-loop figure. */
+  loopLagMs?: number;
+}
+
+/**
+ * The longest event-loop stall of a running picket since the last call, from its own /metrics (prom-client resets
+ * the maximum at each scrape): call once when the run starts and once when it ends.
+ */
+export async function picketLoopLagMs(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_max_seconds '));
+  return line ? Number(line.split(' ')[1]) * 1000 : NaN;
 }
 
 export function percentile(values: number[], p: number): number {

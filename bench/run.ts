@@ -9,6 +9,7 @@ import * as memory from './memory.js';
 import * as probeCost from './probe-cost.js';
 import * as replay from './replay.js';
 import * as scheduler from './scheduler.js';
+import * as storage from './storage.js';
 import * as timeToPage from './time-to-page.js';
 
 const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
@@ -19,6 +20,7 @@ const suites: Record<string, { run(only?: string[]): Promise<Figure[]> }> = {
   api,
   'time-to-page': timeToPage,
   memory,
+  storage,
 };
 
 const only = process.argv.slice(2);
@@ -29,6 +31,19 @@ for (const [name, suite] of Object.entries(suites)) {
   const out = await suite.run();
   for (const f of out) process.stderr.write(`  ${f.pass ? 'pass' : 'MISS'} ${f.figure}: ${f.value}${f.ratio ? ` (${fmt(f.ratio, 2)}× ${f.baseline})` : ''}\n`);
   figures.push(...out);
+}
+
+const lagged = figures.filter((f) => f.loopLagMs !== undefined && Number.isFinite(f.loopLagMs));
+if (lagged.length > 0) {
+  const worst = Math.max(...lagged.map((f) => f.loopLagMs!));
+  figures.push({
+    figure: 'event loop',
+    how: "picket's longest event-loop stall during each run above (its own /metrics, or the scheduler worker's monitor)",
+    value: `max ${fmt(worst)} ms`,
+    target: '≤ 100 ms',
+    pass: worst <= 100,
+    note: lagged.map((f) => `${f.figure} ${fmt(f.loopLagMs!)} ms`).join(', '),
+  });
 }
 
 const rows = figures.map(

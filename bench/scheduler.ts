@@ -55,6 +55,7 @@ export async function run(only?: string[]): Promise<Figure[]> {
         value: `p50 ${fmt(r.latenessP50)} ms, p99 ${fmt(r.latenessP99)} ms, max ${fmt(r.latenessMax)} ms late; ${r.missed} missed, ${r.skipped} skipped`,
         target: `p99 ≤ ${s.p99} ms, 0 missed`,
         pass: r.latenessP99 <= s.p99 && r.missed === 0,
+        loopLagMs: r.loopMaxLagMs,
         note: `${r.launched}/${r.expected} runs launched (${fmt(r.launched / r.seconds, 0)}/s), ${r.failures} failed; ${fmt(r.cpuMsPerProbe, 3)} ms CPU per probe; event loop max lag ${fmt(r.loopMaxLagMs)} ms; RSS ${fmt(r.rssMb, 0)} MB`,
       });
     }
