@@ -21,6 +21,16 @@ describe('picket start', () => {
     const seen = () => new Set(server.requests.map((r) => r.url));
     for (let i = 0; i < 50 && seen().size < 2; i++) await new Promise((r) => setTimeout(r, 100));
     expect(seen(), picket.output).toEqual(new Set(['/first', '/second']));
+    // The writer commits within a quarter second; wait for the new check's first stored run.
+    const stored = () => {
+      const db = new Database(path.join(dir, 'picket.db'), { readonly: true });
+      try {
+        return db.prepare("SELECT count(*) FROM probe_results r JOIN checks c ON c.key = r.check_key WHERE c.id = 'second'").pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    for (let i = 0; i < 50 && stored() === 0; i++) await new Promise((r) => setTimeout(r, 100));
 
     writeFileSync(path.join(dir, 'checks', 'b.yaml'), '- { id: second, kind: nope }\n');
     picket.child.kill('SIGHUP');
