@@ -49,7 +49,7 @@ describe('hostile headers', () => {
     const now = String(Math.floor(Date.now() / 1000));
     expect((await post(`${picket.url}/ingest/signed`, body, { 'content-type': 'application/json', 'x-timestamp': now, 'x-signature': hmac(now, body) })).status).toBe(202);
     expect((await post(`${picket.url}/ingest/signed`, body, { 'content-type': 'application/json', 'x-timestamp': now, 'x-signature': hmac(now, lagnis('m-2')) })).status).toBe(401);
-    for (const skew of [-3600, -301, 301, 86_400 * 365]) {
+    for (const skew of [-3600, -310, 310, 86_400 * 365]) {
       const ts = String(Math.floor(Date.now() / 1000) + skew);
       const r = await post(`${picket.url}/ingest/signed`, lagnis(`m-skew${skew}`), { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': hmac(ts, lagnis(`m-skew${skew}`)) });
       expect(r.status, `skew ${skew} s`).toBe(401);
