@@ -42,8 +42,6 @@ export interface WebhookIngestOptions {
  * the syntax and the shape, then commits the delivery and its normalized events and answers only after the
  * commit. Detection hears about new events after the commit, never about duplicates.
  */
-const UNKNOWN_SOURCE_BODY_BYTES = 64 * 1024;
-
 export class WebhookIngest {
   private readonly writer: BatchWriter<DeliveryRecord, DeliveryResult>;
   private readonly limiter = new RateLimiter();
@@ -53,12 +51,21 @@ export class WebhookIngest {
     this.writer = new BatchWriter({ flush: (batch) => opts.store.writeDeliveries(batch), maxDelayMs: opts.groupCommitMs ?? 0, maxItems: 500 });
   }
 
-  /**
-   * The HTTP server's own limit: the largest body any source accepts, and at least 64 KiB so that a post to a source
-   * that does not exist is told 404, not 413. Each source's own limit is checked once the source is known.
-   */
+  /** The largest body any source accepts, for the HTTP server's own limit; each source's is checked in `accept`. */
   get maxBodyBytes(): number {
-    return Math.max(UNKNOWN_SOURCE_BODY_BYTES, ...Object.values(this.opts.sources).map((s) => s.maxBodyBytes));
+    return Math.max(1, ...Object.values(this.opts.sources).map((s) => s.maxBodyBytes));
+  }
+
+  /**
+   * The source of that name, or a 404 (counted). The HTTP route asks before reading the body, so a post to a source
+   * that does not exist is told 404 whatever its size.
+   */
+  sourceNamed(name: string): SourceConfig {
+    const source = Object.hasOwn(this.opts.sources, name) ? this.opts.sources[name] : undefined;
+    if (source) return source;
+    // Unknown source names come from the caller; counting them by name would let anyone grow the label set.
+    this.count('(unknown)', 'unknown_source');
+    throw new HttpError(404, 'unknown_source', `no source "${name}" is configured`);
   }
 
   async accept(req: WebhookRequest): Promise<{ id: number; duplicate: boolean }> {
@@ -67,15 +74,13 @@ export class WebhookIngest {
       this.count(req.source, result.duplicate ? 'duplicate' : 'accepted');
       return result;
     } catch (err) {
-      // Unknown source names come from the caller; counting them by name would let anyone grow the label set.
-      if (err instanceof HttpError) this.count(err.status === 404 ? '(unknown)' : req.source, err.error);
+      if (err instanceof HttpError && err.status !== 404) this.count(req.source, err.error);
       throw err;
     }
   }
 
   private async handle(req: WebhookRequest): Promise<{ id: number; duplicate: boolean }> {
-    const source = Object.hasOwn(this.opts.sources, req.source) ? this.opts.sources[req.source] : undefined;
-    if (!source) throw new HttpError(404, 'unknown_source', `no source "${req.source}" is configured`);
+    const source = this.sourceNamed(req.source);
     const now = this.opts.clock.now();
     const wait = this.limiter.take(req.source, source.rateLimit, now);
     if (wait !== undefined) throw new HttpError(429, 'rate_limited', `source "${req.source}" is over ${source.rateLimit} requests per second`, wait);
