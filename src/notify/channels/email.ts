@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
+import { escapeHtml } from '../../html-escape.js';
 import { duration } from '../../config/duration.js';
 import { flag, port } from '../../config/fields.js';
 import { secret, type Secret } from '../../config/secret.js';
@@ -56,7 +57,6 @@ export function threadId(incidentId: number, from: string): string {
   return `<picket.incident-${incidentId}@${domainOf(from)}>`;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function incidentText(i: IncidentFacts): string[] {
   return [

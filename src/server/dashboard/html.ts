@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../html-escape.js';
+
 /** Markup that is already safe; only `html` and `raw` make one. */
 export class Html {
   constructor(readonly value: string) {}
@@ -6,12 +8,6 @@ export class Html {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
 
 type Part = Html | string | number | boolean | null | undefined | Part[];
 
