@@ -152,8 +152,6 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   }
   outbox.start();
   runner.start();
-  // Reads the settled rollups the API and dashboard summarize, so the first visitor does not wait for it.
-  setImmediate(() => store.db.open && store.checkHistory.summaries(clock.now()));
   logger.info({ checks: runner.checks.length }, 'scheduler running');
 
   const retention = new Retention(store.db, {

@@ -100,23 +100,29 @@ interface RollupRow {
 
 /** Rollup rows of every check for buckets that no longer change, kept between requests. */
 interface Settled {
-  resolution: number;
   from: number;
   to: number;
   rows: Map<number, RollupRow[]>;
 }
 
+const CHECK_COLUMNS = 'key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings';
+
+const emptySummary = (): CheckSummary => ({
+  uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) },
+  latencyMs: { p50: null, p95: null },
+});
+
 export class CheckHistory {
   private readonly listStmt: Statement;
+  private readonly getStmt: Statement;
   private readonly rollupStmt: Statement;
   private readonly rollupNoHistStmt: Statement;
-  private readonly settled = new Map<string, Settled>();
+  /** Per resolution: one window is summarized at a time (the last 90 days, the last 24 hours). */
+  private readonly settled = new Map<number, Settled>();
 
   constructor(private readonly db: Db) {
-    this.listStmt = db.prepare(
-      `SELECT key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings
-       FROM checks WHERE removed_at IS NULL ORDER BY service, id`,
-    );
+    this.listStmt = db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE removed_at IS NULL ORDER BY service, id`);
+    this.getStmt = db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE id = ? AND removed_at IS NULL`);
     const rollups = (hist: string) =>
       db
         .prepare(
@@ -137,12 +143,7 @@ export class CheckHistory {
   }
 
   get(id: string): CheckStatus | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings
-         FROM checks WHERE id = ? AND removed_at IS NULL`,
-      )
-      .get(id) as CheckRow | undefined;
+    const row = this.getStmt.get(id) as CheckRow | undefined;
     return row ? toStatus(row) : undefined;
   }
 
@@ -151,7 +152,7 @@ export class CheckHistory {
    * calls it on every write of probe results; ordinary writes are recent and touch no settled bucket.
    */
   written(ts: number): void {
-    for (const [id, s] of this.settled) if (ts < s.to * 1000) this.settled.delete(id);
+    for (const [resolution, s] of this.settled) if (ts < s.to * 1000) this.settled.delete(resolution);
   }
 
   /**
@@ -161,13 +162,10 @@ export class CheckHistory {
    */
   private rollupRows(resolution: number, from: number, now: number): Map<number, RollupRow[]> {
     const liveFrom = Math.floor(now / 1000 / resolution) * resolution - resolution;
-    const id = `${resolution}:${from}`;
-    let settled = this.settled.get(id);
-    if (!settled || settled.to !== liveFrom) {
-      // The window moved: what was cached for the old one is no use.
-      for (const [other, s] of this.settled) if (s.resolution === resolution) this.settled.delete(other);
-      settled = { resolution, from, to: liveFrom, rows: this.readRollups(resolution, from, liveFrom) };
-      this.settled.set(id, settled);
+    let settled = this.settled.get(resolution);
+    if (!settled || settled.from !== from || settled.to !== liveFrom) {
+      settled = { from, to: liveFrom, rows: this.readRollups(resolution, from, liveFrom) };
+      this.settled.set(resolution, settled);
     }
     const out = new Map<number, RollupRow[]>();
     for (const [key, rows] of settled.rows) out.set(key, rows.slice());
@@ -205,10 +203,11 @@ export class CheckHistory {
         if (r.bucket >= d30) (sums.runs30 += r.runs), (sums.ok30 += r.ok);
         if (r.bucket >= d7) (sums.runs7 += r.runs), (sums.ok7 += r.ok);
       }
-      out.set(key, {
-        uptime: { '24h': availability(0, 0), '7d': availability(sums.runs7, sums.ok7), '30d': availability(sums.runs30, sums.ok30), '90d': availability(sums.runs90, sums.ok90) },
-        latencyMs: { p50: null, p95: null },
-      });
+      const s = emptySummary();
+      s.uptime['7d'] = availability(sums.runs7, sums.ok7);
+      s.uptime['30d'] = availability(sums.runs30, sums.ok30);
+      s.uptime['90d'] = availability(sums.runs90, sums.ok90);
+      out.set(key, s);
     }
     for (const [key, rows] of this.rollupRows(HOUR_S, firstHour(now), now)) {
       let runs = 0;
@@ -220,10 +219,7 @@ export class CheckHistory {
         addEncoded(hist, r.hist);
       }
       let s = out.get(key);
-      if (!s) {
-        s = { uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) }, latencyMs: { p50: null, p95: null } };
-        out.set(key, s);
-      }
+      if (!s) out.set(key, (s = emptySummary()));
       s.uptime['24h'] = availability(runs, ok);
       s.latencyMs = { p50: round(quantileDense(hist, 0.5)), p95: round(quantileDense(hist, 0.95)) };
     }
