@@ -57,3 +57,15 @@ export async function api<T>(target: ApiTarget, method: string, path: string, bo
   }
   return json as T;
 }
+
+/** A command action that talks to the API: a refusal or an unreachable picket is one line on stderr and exit 1. */
+export function apiAction<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  };
+}

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { IncidentView } from '../server/api/incidents.js';
 import { formatSpan } from '../server/dashboard/format.js';
-import { addApiOptions, api, apiTarget, type ApiOptions } from './api-client.js';
+import { addApiOptions, api, apiAction, apiTarget, type ApiOptions } from './api-client.js';
 import { formatTable, stateCell, useColour, type Cell } from './table.js';
 
 export function register(program: Command): void {
@@ -10,16 +10,13 @@ export function register(program: Command): void {
     .option('--open', 'only open incidents')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON instead of a table')
-    .action(async (opts: ApiOptions & { open?: boolean; limit: string; json?: boolean }) => {
-      try {
+    .action(
+      apiAction(async (opts: ApiOptions & { open?: boolean; limit: string; json?: boolean }) => {
         const { incidents } = await api<{ incidents: IncidentView[] }>(apiTarget(opts), 'GET', `/api/v1/incidents?state=${opts.open ? 'open' : 'all'}&limit=${encodeURIComponent(opts.limit)}`);
         if (opts.json) process.stdout.write(`${JSON.stringify(incidents, null, 2)}\n`);
         else process.stdout.write(`${incidents.length ? renderIncidents(incidents, Date.now(), useColour()) : opts.open ? 'no open incidents' : 'no incidents'}\n`);
-      } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 
   for (const [verb, description] of [
     ['ack', 'acknowledge an open incident: escalation stops paging further levels'],
@@ -28,15 +25,12 @@ export function register(program: Command): void {
     addApiOptions(program.command(verb))
       .description(description)
       .argument('<id>', 'incident id')
-      .action(async (id: string, opts: ApiOptions) => {
-        try {
+      .action(
+        apiAction(async (id: string, opts: ApiOptions) => {
           const { incident } = await api<{ incident: IncidentView }>(apiTarget(opts), 'POST', `/api/v1/incidents/${encodeURIComponent(id)}/${verb}`);
           process.stdout.write(`#${incident.id} ${incident.service} ${incident.class}: ${verb === 'ack' ? `acknowledged by ${incident.acknowledgedBy}` : `resolved (${incident.resolveReason})`}\n`);
-        } catch (err) {
-          process.stderr.write(`${(err as Error).message}\n`);
-          process.exitCode = 1;
-        }
-      });
+        }),
+      );
   }
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Silence } from '../store/silence-repository.js';
-import { addApiOptions, api, apiTarget } from './api-client.js';
+import { addApiOptions, api, apiAction, apiTarget } from './api-client.js';
 
 export function register(program: Command): void {
   addApiOptions(program.command('silence'))
@@ -10,8 +10,8 @@ export function register(program: Command): void {
     .option('--check <id>', 'check to silence')
     .requiredOption('--for <duration>', 'how long, such as 30m or 2h')
     .requiredOption('--reason <text>', 'why, for the timeline')
-    .action(async (opts: { service?: string; class?: string; check?: string; for: string; reason: string; url?: string; token?: string; config: string }) => {
-      try {
+    .action(
+      apiAction(async (opts: { service?: string; class?: string; check?: string; for: string; reason: string; url?: string; token?: string; config: string }) => {
         const { silence } = await api<{ silence: Silence }>(apiTarget(opts), 'POST', '/api/v1/silences', {
           service: opts.service,
           class: opts.class,
@@ -21,9 +21,6 @@ export function register(program: Command): void {
         });
         const what = [silence.service && `service ${silence.service}`, silence.class && `class ${silence.class}`, silence.checkId && `check ${silence.checkId}`].filter(Boolean).join(', ');
         process.stdout.write(`silence #${silence.id}: ${what} until ${new Date(silence.endsAt).toISOString()} (${silence.reason})\n`);
-      } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -3,7 +3,7 @@ import type { CheckView } from '../server/api/checks.js';
 import type { ServiceSummary } from '../server/api/services.js';
 import { formatMs, formatPercent } from '../server/dashboard/format.js';
 import type { OutboxState } from '../store/outbox-repository.js';
-import { addApiOptions, api, apiTarget, type ApiOptions } from './api-client.js';
+import { addApiOptions, api, apiAction, apiTarget, type ApiOptions } from './api-client.js';
 import { formatTable, stateCell, useColour, type Cell } from './table.js';
 
 interface StatusData {
@@ -16,8 +16,8 @@ export function register(program: Command): void {
   addApiOptions(program.command('status'))
     .description('services and checks of the running picket: state, uptime, latency, and notifications waiting')
     .option('--json', 'print JSON instead of a table')
-    .action(async (opts: ApiOptions & { json?: boolean }) => {
-      try {
+    .action(
+      apiAction(async (opts: ApiOptions & { json?: boolean }) => {
         const target = apiTarget(opts);
         const [{ services }, { checks }, { depth }] = await Promise.all([
           api<{ services: ServiceSummary[] }>(target, 'GET', '/api/v1/services'),
@@ -26,11 +26,8 @@ export function register(program: Command): void {
         ]);
         const data: StatusData = { services, checks, outbox: depth };
         process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : `${renderStatus(data, useColour())}\n`);
-      } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }
 
 export function renderStatus(data: StatusData, colour: boolean): string {
