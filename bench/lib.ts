@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,14 +23,24 @@ export interface Figure {
   loopLagMs?: number;
 }
 
+/** The sum of a metric's series on a running picket's /metrics (a name, or a name with its `{labels}`). */
+export async function scrapeMetric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return lines.length === 0 ? NaN : lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
 /**
- * The longest event-loop stall of a running picket since the last call, from its own /metrics (prom-client resets
- * the maximum at each scrape): call once when the run starts and once when it ends.
+ * The longest event-loop stall of a running picket since the last call (prom-client resets the maximum at each
+ * scrape): call once when the run starts and once when it ends.
  */
 export async function picketLoopLagMs(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_max_seconds '));
-  return line ? Number(line.split(' ')[1]) * 1000 : NaN;
+  return (await scrapeMetric(url, 'nodejs_eventloop_lag_max_seconds')) * 1000;
+}
+
+/** Resident memory of a process, from /proc. */
+export function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
 export function percentile(values: number[], p: number): number {

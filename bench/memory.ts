@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CLI, fmt, picketConfig, spawnPinned, startTarget, type Figure } from './lib.js';
+import { CLI, fmt, picketConfig, rssMb, spawnPinned, startTarget, type Figure } from './lib.js';
 
 const CHECKS = 1_000;
 const SECONDS = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 /** RSS of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise, beside a bare Node server's. */
 export async function run(): Promise<Figure[]> {

@@ -2,24 +2,12 @@
 // what short tests cannot see: memory that grows, a scheduler that drifts, an outbox or a writer that backs up.
 // 1,000 HTTP checks every 5 s, 20 signed webhooks a second and 2,000 telemetry records a second.
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { CLI, fmt, picketConfig, spawnPinned, startTarget } from '../lib.js';
+import { CLI, fmt, picketConfig, rssMb, scrapeMetric, spawnPinned, startTarget } from '../lib.js';
 
 const MINUTES = Number(process.argv[2] ?? process.env.SOAK_MINUTES ?? 10);
 const SECRET = 'soak-secret';
 const TOKEN = 'soak-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The sum of a metric's series (a histogram's `_count` or `_sum`, a counter) from /metrics. */
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
-
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const target = await startTarget();
 const { dir, config } = picketConfig(
@@ -69,9 +57,9 @@ const t0 = Date.now();
 while (Date.now() < end) {
   await sleep(Math.min(30_000, end - Date.now()));
   const ready = (await fetch(`${url}/readyz`)).status;
-  const count = await metric(url, 'picket_scheduler_lateness_seconds_count');
-  const sum = await metric(url, 'picket_scheduler_lateness_seconds_sum');
-  const missed = await metric(url, 'picket_scheduler_runs_total{outcome="missed"}');
+  const count = await scrapeMetric(url, 'picket_scheduler_lateness_seconds_count');
+  const sum = await scrapeMetric(url, 'picket_scheduler_lateness_seconds_sum');
+  const missed = await scrapeMetric(url, 'picket_scheduler_runs_total{outcome="missed"}');
   samples.push({ minute: (Date.now() - t0) / 60_000, rssMb: rssMb(picket.process.pid!), lateP: count ? (sum / count) * 1000 : NaN, missed, ready });
   const s = samples.at(-1)!;
   process.stderr.write(`  ${fmt(s.minute)} min  RSS ${fmt(s.rssMb)} MB  mean lateness ${fmt(s.lateP, 2)} ms  missed ${s.missed}  readyz ${s.ready}\n`);
