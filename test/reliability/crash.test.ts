@@ -12,34 +12,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const webhookBody = (n: number) =>
   JSON.stringify({ event: 'monitor.down', monitor: { id: `m-${n % 7}`, url: 'https://api.example.com/auth/health' }, check: { status: 'down', status_code: 503 }, incident: { id: `i-${n}` } });
 
-async function postWebhook(url: string, body: string): Promise<number | null> {
+/** POSTs and returns the status and JSON answer, or null when no answer came (the process is gone). */
+async function postTo(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: { accepted?: number } } | null> {
   try {
-    const res = await fetch(`${url}/ingest/lagnis`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    await res.arrayBuffer();
-    return res.status;
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(5_000) });
+    return { status: res.status, body: (await res.json()) as { accepted?: number } };
   } catch {
     return null;
   }
 }
 
+const postWebhook = async (url: string, body: string) =>
+  (await postTo(`${url}/ingest/lagnis`, body, { 'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` }))?.status ?? null;
+
 async function postTelemetry(url: string, records: unknown[]): Promise<number | null> {
-  try {
-    const res = await fetch(`${url}/v1/events`, {
-      method: 'POST',
-      body: JSON.stringify(records),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    const body = (await res.json()) as { accepted?: number };
-    return res.status === 202 ? (body.accepted ?? 0) : null;
-  } catch {
-    return null;
-  }
+  const r = await postTo(`${url}/v1/events`, JSON.stringify(records), { authorization: `Bearer ${TOKEN}` });
+  return r?.status === 202 ? (r.body.accepted ?? 0) : null;
 }
 
 describe('kill -9 and restart', () => {
