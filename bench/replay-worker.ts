@@ -7,7 +7,7 @@ import { Replayer } from '../src/replay/replayer.js';
 const [file, mode] = process.argv.slice(2);
 const started = performance.now();
 let records = 0;
-let incidents = 0;
+let incidents: string[] = [];
 if (mode === '--bare') {
   const lines = createInterface({ input: createReadStream(file!), crlfDelay: Infinity });
   for await (const line of lines) {
@@ -16,7 +16,7 @@ if (mode === '--bare') {
   }
 } else {
   const replayer = new Replayer();
-  incidents = (await replayer.replayFile(file!)).length;
+  incidents = (await replayer.replayFile(file!)).map((i) => i.class);
   records = replayer.stats.records;
   await replayer.close();
 }

@@ -23,8 +23,11 @@ const shape = {
   }).partial(),
   credentialStuffing: z.strictObject({
     window: duration(), attempts: int(), users: int(), triesPerUser: num(),
-    /** The distributed form, per service: many IPs, many users, few tries each, mostly from IPs never seen before. */
-    distributedAttempts: int(), distributedUsers: int(), distributedIps: int(), distributedTriesPerUser: num(), newIpShare: num(),
+    /**
+     * The distributed form, per service: many IPs, many users, few tries each, mostly from IPs never seen before, with
+     * the share of failed logins `distributedFailureFactor` times the service's learned usual share.
+     */
+    distributedAttempts: int(), distributedUsers: int(), distributedIps: int(), distributedTriesPerUser: num(), newIpShare: num(), distributedFailureFactor: num(),
   }).partial(),
   passwordSpray: z.strictObject({ window: duration(), users: int(), triesPerUser: num(), failureShare: num() }).partial(),
   bruteForce: z.strictObject({
@@ -64,7 +67,7 @@ export const DETECT_DEFAULTS = {
   errorRate: { pageLong: HOUR, pageShort: 5 * MIN, pageBurn: 14.4, slowLong: 6 * HOUR, slowShort: 30 * MIN, slowBurn: 6, baselineFloor: 0.01, minEvents: 20, significance: 1e-4 },
   credentialStuffing: {
     window: 15 * MIN, attempts: 25, users: 15, triesPerUser: 2,
-    distributedAttempts: 100, distributedUsers: 50, distributedIps: 20, distributedTriesPerUser: 3, newIpShare: 0.5,
+    distributedAttempts: 100, distributedUsers: 50, distributedIps: 20, distributedTriesPerUser: 3, newIpShare: 0.5, distributedFailureFactor: 3,
   },
   passwordSpray: { window: 6 * HOUR, users: 20, triesPerUser: 2, failureShare: 0.8 },
   bruteForce: { burstCount: 5, burstWindow: 10_000, sustainedCount: 10, sustainedWindow: MIN, distributedCount: 20, distributedIps: 3, distributedWindow: 10 * MIN },

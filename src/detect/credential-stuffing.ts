@@ -4,7 +4,7 @@ import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
 import { principalLabel, principalsOf } from './principals.js';
 import { FiringSet } from './signal.js';
-import { Hll, LruMap, SlotWindow } from './structures.js';
+import { Ewma, Hll, LruMap, SlotWindow } from './structures.js';
 import { TopK } from './top-k.js';
 
 export const name = 'credential-stuffing';
@@ -22,14 +22,26 @@ interface ServiceWindow {
   topIps: TopK<string>;
   topUsers: TopK<string>;
   topAsns: TopK<number>;
+  /** The service's usual share of failed logins, learned while nothing fires. */
+  failureRatio: Ewma;
   lastEvaluated: number;
 }
+
+/** Evaluations (30 s apart) before the learned failure ratio counts; until then an attack must fail most logins. */
+const LEARNED_AFTER = 20;
+const UNLEARNED_RATIO = 0.5;
+/** A service that usually fails many logins still gets a reachable bar. */
+const MAX_RATIO_BAR = 0.9;
+/** Logins in the window below which the ratio says too little to learn from. */
+const MIN_LOGINS_TO_LEARN = 20;
+const RATIO_FLOOR = 0.01;
 
 /**
  * Credential stuffing: failed logins against many distinct users with few tries each (after Elastic's rule: ≥ 25
  * attempts on ≥ 15 users with ≤ 2 tries per user in 15 min), per IP and, counting only IPs never seen before, per
  * /24 and ASN (a pool that keeps each IP under the limit). The distributed form is per service: many IPs, many
- * users, few tries each, mostly from new IPs.
+ * users, few tries each, mostly from new IPs, and a share of failed logins far above the service's usual one (a
+ * busy login whose clients change addresses often is not an attack).
  */
 export function createDetector(ctx: DetectContext): Detector {
   const principals = new LruMap<string, PrincipalActivity>(50_000);
@@ -50,6 +62,7 @@ export function createDetector(ctx: DetectContext): Detector {
         topIps: new TopK(128),
         topUsers: new TopK(128),
         topAsns: new TopK(32),
+        failureRatio: new Ewma(0.01),
         lastEvaluated: 0,
       };
       services.set(service, w);
@@ -113,9 +126,21 @@ export function createDetector(ctx: DetectContext): Detector {
     w.lastEvaluated = now;
     const cfg = ctx.config(service).credentialStuffing;
     const failures = w.failures.sum(now);
+    const successes = w.successes.sum(now);
+    const ratio = failures / Math.max(1, failures + successes);
     const key = `service:${service}`;
+    const learn = () => {
+      if (!firing.isFiring(key) && failures + successes >= MIN_LOGINS_TO_LEARN) w.failureRatio.update(ratio);
+    };
     if (failures < cfg.distributedAttempts) {
+      learn();
       return firing.isFiring(key) && failures < cfg.distributedAttempts / 2 ? firing.resolve(now, key, 'attack.credential_stuffing', `${service}: failed logins back to normal`) : undefined;
+    }
+    const usual = w.failureRatio.samples >= LEARNED_AFTER ? Math.max(RATIO_FLOOR, w.failureRatio.value) : undefined;
+    const ratioBar = usual === undefined ? UNLEARNED_RATIO : Math.min(MAX_RATIO_BAR, cfg.distributedFailureFactor * usual);
+    if (ratio < ratioBar) {
+      learn();
+      return undefined;
     }
     const users = new Hll();
     const ips = new Hll();
@@ -131,18 +156,24 @@ export function createDetector(ctx: DetectContext): Detector {
     const newShare = w.failuresFromNew.sum(now) / failures;
     const attackShaped =
       distinctUsers >= cfg.distributedUsers && distinctIps >= cfg.distributedIps && failures / distinctUsers <= cfg.distributedTriesPerUser && newShare >= cfg.newIpShare;
-    if (!attackShaped) return undefined;
-    const successes = w.successes.sum(now);
-    return firing.fire(now, service, key, 'attack.credential_stuffing', 'critical', `${service}: ${failures} failed logins on ~${distinctUsers} users from ~${distinctIps} IPs in ${cfg.window / MINUTE} min, ${Math.round(newShare * 100)} % from IPs never seen before`, () => ({
+    if (!attackShaped) {
+      learn();
+      return undefined;
+    }
+    return firing.fire(now, service, key, 'attack.credential_stuffing', 'critical', `${service}: ${failures} failed logins on ~${distinctUsers} users from ~${distinctIps} IPs in ${cfg.window / MINUTE} min, ${Math.round(newShare * 100)} % from IPs never seen before, ${Math.round(ratio * 100)} % of logins failing${usual === undefined ? '' : ` (usually ${Math.round(usual * 100)} %)`}`, () => ({
       ips: w.topIps.top(10),
       users: w.topUsers.top(10),
       asns: w.topAsns.top(5),
-      metrics: { attempts: failures, users: distinctUsers, ips: distinctIps, newIpShare: Math.round(newShare * 100) / 100, successes },
+      metrics: { attempts: failures, users: distinctUsers, ips: distinctIps, newIpShare: Math.round(newShare * 100) / 100, successes, failureRatio: Math.round(ratio * 100) / 100 },
     }));
   }
 
   return {
     observe: (o: Observation) => (o.type === 'request' ? request(o) : undefined),
+    snapshot: () => Object.fromEntries([...services.entries()].map(([svc, w]) => [svc, { failureRatio: w.failureRatio.toJSON() }])),
+    restore(state) {
+      for (const [svc, v] of Object.entries((state ?? {}) as Record<string, { failureRatio?: { value: number; samples: number } }>)) serviceWindow(svc).failureRatio.restore(v.failureRatio);
+    },
     tick(now) {
       const out: Signal[] = [];
       for (const [service, w] of services) {

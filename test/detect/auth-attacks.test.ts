@@ -33,6 +33,29 @@ describe('credential-stuffing detector', () => {
     expect(s!.evidence.ips!.length).toBeGreaterThan(0);
   });
 
+  it('leaves a busy login alone whose clients change addresses, and catches a wave that triples its usual failures', () => {
+    const h = detectorHarness(credentialStuffing);
+    // Two hours of 3 logins a second, one in ten failing, nearly every one from an address not seen before.
+    let t = T0;
+    let n = 0;
+    for (; t < T0 + 120 * MIN; t += 333) {
+      n++;
+      h.feed(login(t, `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, `customer${n % 40_000}@example.com`, n % 10 !== 0));
+    }
+    expect(h.firing().filter((s) => s.key === 'service:auth')).toEqual([]);
+    // A leaked list goes through a rotating pool on top of the same traffic: failures go from 10 % to about 40 %.
+    for (let i = 0; t < T0 + 135 * MIN; t += 333, i++) {
+      n++;
+      h.feed(login(t, `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, `customer${n % 40_000}@example.com`, n % 10 !== 0));
+      h.feed(login(t + 100, `192.0.2.${i % 200}`, `leaked${i}@mail.example`, false));
+    }
+    h.idle(10_000);
+    const s = h.firing().find((x) => x.key === 'service:auth');
+    expect(s).toMatchObject({ class: 'attack.credential_stuffing', severity: 'critical' });
+    expect(s!.summary).toMatch(/usually 1[01] %/);
+    expect(s!.evidence.metrics!.failureRatio).toBeGreaterThan(0.3);
+  });
+
   it('leaves an office behind one NAT address alone, and the usual clients while the login probe is down', () => {
     const h = detectorHarness(credentialStuffing, {}, { loginChecks: new Map([['auth', new Set(['auth-login'])]]) });
     let t = warmUp(h, T0, 20, ['198.51.100.10']);
