@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { AuthOutcome, RequestFields } from './correlate/observation.js';
+import type { AuthOutcome, RequestObservation } from './correlate/observation.js';
 
 /**
  * The telemetry record the plugin sends and `POST /v1/events` accepts (one JSON object, or one NDJSON line).
@@ -22,11 +22,9 @@ export interface TelemetryRecord {
   asn?: number;
 }
 
-/** A validated record with its time as epoch ms and its route decided. */
-export type ValidRecord = RequestFields;
-
 const AUTH = new Set(['success', 'failure', 'none']);
 const MAX_TEXT = 512;
+const TEXT_FIELDS = ['method', 'user', 'ua', 'country'] as const;
 
 const YEAR_2000 = Date.UTC(2000, 0, 1);
 const YEAR_2100 = Date.UTC(2100, 0, 1);
@@ -39,8 +37,12 @@ export function isPlausibleTime(ms: number): boolean {
   return ms >= YEAR_2000 && ms < YEAR_2100;
 }
 
-/** Validates one record; unknown fields are ignored. Returns the record or the reason it is rejected. */
-export function validateRecord(raw: unknown): ValidRecord | string {
+/**
+ * Validates one record into the observation the detectors see, its time as epoch ms and its route decided, with the
+ * service `serviceOf` gives the route. Unknown fields are ignored. Returns the observation or the reason the record
+ * is rejected.
+ */
+export function validateRecord(raw: unknown, serviceOf: (route: string) => string): RequestObservation | string {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'not a JSON object';
   const r = raw as Record<string, unknown>;
   const ts = typeof r.ts === 'number' ? (Number.isFinite(r.ts) && r.ts > 0 ? r.ts : NaN) : typeof r.ts === 'string' ? Date.parse(r.ts) : NaN;
@@ -57,10 +59,10 @@ export function validateRecord(raw: unknown): ValidRecord | string {
   if (r.latencyMs !== undefined && (typeof r.latencyMs !== 'number' || !(r.latencyMs >= 0))) return 'latencyMs must be a number ≥ 0';
   if (r.bytesOut !== undefined && (typeof r.bytesOut !== 'number' || !Number.isInteger(r.bytesOut) || r.bytesOut < 0)) return 'bytesOut must be an integer ≥ 0';
   if (r.asn !== undefined && (typeof r.asn !== 'number' || !Number.isInteger(r.asn) || r.asn < 0)) return 'asn must be an integer';
-  for (const key of ['method', 'user', 'ua', 'country'] as const) {
+  for (const key of TEXT_FIELDS) {
     if (r[key] !== undefined && r[key] !== null && typeof r[key] !== 'string') return `${key} must be text`;
   }
-  const out: ValidRecord = { ts: ms, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
+  const out: RequestObservation = { type: 'request', service: serviceOf(where), ts: ms, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
   if (typeof r.path === 'string') {
     const resource = resourceOf(r.path);
     if (resource) out.resource = resource;
@@ -79,8 +81,18 @@ const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 /** The last id-like segment of a path, if any. */
 export function resourceOf(path: string): string | undefined {
-  const segments = path.split('?')[0]!.split('#')[0]!.split('/');
-  for (let i = segments.length - 1; i >= 0; i--) if (ID_SEGMENT.test(segments[i]!)) return segments[i]!.slice(0, 64);
+  // Walks the segments from the end without splitting: this runs on every telemetry record.
+  let end = path.length;
+  for (const stop of ['?', '#']) {
+    const at = path.indexOf(stop);
+    if (at !== -1 && at < end) end = at;
+  }
+  while (end > 0) {
+    const start = path.lastIndexOf('/', end - 1) + 1;
+    const segment = path.slice(start, end);
+    if (ID_SEGMENT.test(segment)) return segment.slice(0, 64);
+    end = start - 1;
+  }
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { Signal } from '../correlate/signal.js';
 import type { DetectContext, Detector } from './context.js';
 import { principalLabel } from './principals.js';
 import { FiringSet } from './signal.js';
-import { Ewma, Hll, LruMap, RecentCounter } from './structures.js';
+import { BusyKeys, Ewma, Hll } from './structures.js';
 
 export const name = 'exfiltration';
 export const observes = ['request'] as const;
@@ -30,9 +30,8 @@ interface Population {
  * noticeable share of that floor get state of their own; the rest are counted in a sketch.
  */
 export function createDetector(ctx: DetectContext): Detector {
-  const byUser = new LruMap<string, Principal>(50_000);
-  const byIp = new LruMap<string, Principal>(50_000);
-  const recentBytes = { user: new RecentCounter(5 * 60_000), ip: new RecentCounter(5 * 60_000) };
+  const byUser = new BusyKeys<string, Principal>(5 * 60_000, 50_000);
+  const byIp = new BusyKeys<string, Principal>(5 * 60_000, 50_000);
   const population = new Map<string, Population>();
   const firing = new FiringSet(name, 'abuse', 5 * 60_000);
 
@@ -60,7 +59,7 @@ export function createDetector(ctx: DetectContext): Detector {
     const map = o.user ? byUser : byIp;
     let p = map.get(principal);
     if (!p) {
-      const recent = recentBytes[kind].add(principal, o.ts, o.bytesOut);
+      const recent = map.count(principal, o.ts, o.bytesOut);
       if (recent < cfg.minBytes / 20) return undefined;
       p = { windowStart: o.ts, bytes: recent - o.bytesOut, requests: 0, baseline: new Ewma(0.2) };
       map.set(principal, p);

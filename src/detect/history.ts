@@ -27,6 +27,12 @@ export class TrafficHistory {
   /** Networks the usual clients come from. */
   private readonly asns = new Set<number>();
   private readonly users: LruMap<string, UserHistory>;
+  /**
+   * The last address looked up: every detector asks about the same request's IP, and one lookup in a map of 200,000
+   * addresses costs more than all their other work on it.
+   */
+  private lastIp: string | undefined;
+  private lastIpRecord: IpRecord | undefined;
 
   constructor(opts: { maxIps?: number; maxUsers?: number } = {}) {
     this.ips = new LruMap(opts.maxIps ?? 200_000);
@@ -38,7 +44,7 @@ export class TrafficHistory {
    * address that scored a few hits among thousands of failed logins stays unknown.
    */
   isKnownIp(ip: string, now: number): boolean {
-    const r = this.ips.peek(ip);
+    const r = this.ipRecord(ip);
     return r !== undefined && r.first <= now - KNOWN_AFTER_MS && r.failed <= r.ok;
   }
 
@@ -58,11 +64,11 @@ export class TrafficHistory {
     let r = this.ips.get(o.ip);
     if (!r) {
       if (!normal) {
-        if (o.auth === 'failure') this.ips.set(o.ip, { first: Infinity, ok: 0, failed: 1 });
+        if (o.auth === 'failure') this.remember(o.ip, { first: Infinity, ok: 0, failed: 1 });
         return this.recordUser(o);
       }
       r = { first: o.ts, ok: 0, failed: 0 };
-      this.ips.set(o.ip, r);
+      this.remember(o.ip, r);
     }
     if (normal) {
       if (r.first === Infinity) r.first = o.ts;
@@ -83,9 +89,24 @@ export class TrafficHistory {
   }
 
   restore(state: { ips?: [string, IpRecord][]; asns?: number[]; users?: [string, UserHistory][] } | undefined): void {
+    this.lastIp = undefined;
     for (const [ip, r] of state?.ips ?? []) this.ips.set(ip, r);
     for (const asn of state?.asns ?? []) this.asns.add(asn);
     for (const [user, h] of state?.users ?? []) this.users.set(user, h);
+  }
+
+  private ipRecord(ip: string): IpRecord | undefined {
+    if (ip !== this.lastIp) {
+      this.lastIp = ip;
+      this.lastIpRecord = this.ips.peek(ip);
+    }
+    return this.lastIpRecord;
+  }
+
+  private remember(ip: string, r: IpRecord): void {
+    this.ips.set(ip, r);
+    this.lastIp = ip;
+    this.lastIpRecord = r;
   }
 
   private recordUser(o: RequestObservation): void {

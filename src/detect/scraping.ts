@@ -4,7 +4,7 @@ import type { DetectContext, Detector } from './context.js';
 import type { DetectConfig } from './config.js';
 import { netOf, principalLabel } from './principals.js';
 import { FiringSet } from './signal.js';
-import { LruMap, RecentCounter, SlotWindow } from './structures.js';
+import { BusyKeys, SlotWindow } from './structures.js';
 
 export const name = 'scraping';
 export const observes = ['request'] as const;
@@ -44,16 +44,14 @@ interface Reader {
 type Kind = 'ip' | 'user' | 'net' | 'asn';
 
 export function createDetector(ctx: DetectContext): Detector {
-  // One map per kind, keyed by the raw value: no key strings are built per request, and the IP string's hash,
-  // computed once, serves every detector.
+  // One map per kind, keyed by the raw value: no key strings are built per request. Most principals read a few
+  // pages a minute and never need an entry: only the busy ones get past the count.
   const maps = {
-    ip: new LruMap<string, Light>(100_000),
-    user: new LruMap<string, Light>(50_000),
-    net: new LruMap<string, Light>(20_000),
-    asn: new LruMap<number, Light>(5_000),
+    ip: new BusyKeys<string, Light>(MINUTE, 100_000),
+    user: new BusyKeys<string, Light>(MINUTE, 50_000),
+    net: new BusyKeys<string, Light>(MINUTE, 20_000),
+    asn: new BusyKeys<number, Light>(MINUTE, 5_000),
   };
-  // Most principals read a few pages a minute and never need an entry: only the busy ones get past this filter.
-  const recent = { ip: new RecentCounter(MINUTE), user: new RecentCounter(MINUTE), net: new RecentCounter(MINUTE), asn: new RecentCounter(MINUTE) };
   const firing = new FiringSet(name, 'abuse', 5 * MINUTE);
   const allowed = new Set<string>();
 
@@ -62,8 +60,8 @@ export function createDetector(ctx: DetectContext): Detector {
   }
 
   function visit(kind: Kind, value: string | number, o: RequestObservation, id: number, cfg: DetectConfig['scraping']): Signal | undefined {
-    const map = maps[kind] as LruMap<string | number, Light>;
-    if (recent[kind].add(value, o.ts) < BUSY && !map.peek(value)) return undefined;
+    const map = maps[kind] as BusyKeys<string | number, Light>;
+    if (map.count(value, o.ts) < BUSY && !map.peek(value)) return undefined;
     let light = map.get(value);
     if (!light || o.ts - light.windowStart > cfg.window) {
       light = { windowStart: o.ts, count: 0, lastId: light?.lastId ?? -1, run: light?.run ?? 0, reader: light?.reader };
@@ -119,15 +117,18 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.status >= 500) return undefined;
     const cfg = ctx.config(o.service).scraping;
     const id = o.resource !== undefined && /^\d+$/.test(o.resource) ? Number(o.resource) : NaN;
-    const found: (Signal | undefined)[] = [visit('ip', o.ip, o, id, cfg)];
-    if (o.user) found.push(visit('user', o.user, o, id, cfg));
+    let out: Signal[] | undefined;
+    const keep = (s: Signal | undefined) => {
+      if (s) (out ??= []).push(s);
+    };
+    keep(visit('ip', o.ip, o, id, cfg));
+    if (o.user) keep(visit('user', o.user, o, id, cfg));
     // A /24 or an ASN follows a scraper that rotates addresses: only new addresses walking numeric ids count there.
     if (Number.isFinite(id) && !ctx.history.isKnownIp(o.ip, o.ts)) {
-      found.push(visit('net', netOf(o.ip), o, id, cfg));
-      if (o.asn !== undefined) found.push(visit('asn', o.asn, o, id, cfg));
+      keep(visit('net', netOf(o.ip), o, id, cfg));
+      if (o.asn !== undefined) keep(visit('asn', o.asn, o, id, cfg));
     }
-    const out = found.filter((s): s is Signal => s !== undefined);
-    return out.length > 0 ? out : undefined;
+    return out;
   }
 
   return {
@@ -137,7 +138,7 @@ export function createDetector(ctx: DetectContext): Detector {
         const colon = key.indexOf(':');
         const kind = key.slice(0, colon) as Kind;
         const raw = key.slice(colon + 1);
-        const light = (maps[kind] as LruMap<string | number, Light>).peek(kind === 'asn' ? Number(raw) : raw);
+        const light = (maps[kind] as BusyKeys<string | number, Light>).peek(kind === 'asn' ? Number(raw) : raw);
         if (light?.reader && light.reader.requests.sum(now, 5 * MINUTE) >= 10) return undefined;
         if (light) light.run = 0;
         return `${principalLabel(key)}: reading stopped`;

@@ -166,42 +166,112 @@ export class SlotWindow {
   }
 }
 
+const ROWS = 4;
+const WIDTH = 4096;
+
 /**
- * Approximate counts per key over the last two slots (a count-min sketch per slot, 4 × 4096 counters): a cheap
- * filter in front of per-key state, so only the few busy keys ever get an entry in a map. Never undercounts.
+ * Approximate counts per key hash over the last two slots (a count-min sketch, 4 × 4096 counters, this slot's and the
+ * previous one's side by side so one cache line holds both): never undercounts.
  */
-export class RecentCounter {
-  private readonly rows = 4;
-  private readonly width = 4096;
-  private current = new Uint32Array(this.rows * this.width);
-  private previous = new Uint32Array(this.rows * this.width);
+class RecentCounter {
+  /** Cell i's count in this slot at 2i, in the previous slot at 2i + 1. */
+  private readonly cells = new Uint32Array(ROWS * WIDTH * 2);
   private slot = -1;
 
   constructor(private readonly slotMs: number) {}
 
-  /** Adds `n` (default one) for `key` and returns its approximate total over this slot and the one before. */
-  add(key: string | number, ts: number, n = 1): number {
+  /** Adds `n` for the key with hash `h` and returns its approximate total over this slot and the one before. */
+  add(h: number, ts: number, n: number): number {
     const slot = Math.floor(ts / this.slotMs);
     if (slot !== this.slot) {
-      if (slot === this.slot + 1) {
-        [this.previous, this.current] = [this.current, this.previous];
-        this.current.fill(0);
-      } else {
-        this.previous.fill(0);
-        this.current.fill(0);
+      const keep = slot === this.slot + 1;
+      for (let i = 0; i < this.cells.length; i += 2) {
+        this.cells[i + 1] = keep ? this.cells[i]! : 0;
+        this.cells[i] = 0;
       }
       this.slot = slot;
     }
-    const h = typeof key === 'number' ? hash32(String(key)) : hash32(key);
     let min = Infinity;
-    for (let r = 0; r < this.rows; r++) {
+    for (let r = 0; r < ROWS; r++) {
       // Derive the row's index from one hash (Kirsch–Mitzenmacher double hashing).
-      const i = r * this.width + (((h + Math.imul(r, (h >>> 16) | 1)) >>> 0) % this.width);
-      this.current[i]! += n;
-      const c = this.current[i]! + this.previous[i]!;
+      // A mask, not `%`: on an unsigned 32-bit value `%` is a floating-point remainder.
+      const i = 2 * (r * WIDTH + ((h + Math.imul(r, (h >>> 16) | 1)) & (WIDTH - 1)));
+      this.cells[i]! += n;
+      const c = this.cells[i]! + this.cells[i + 1]!;
       if (c < min) min = c;
     }
     return min;
+  }
+}
+
+const FILTER_BITS = 1 << 20;
+
+/**
+ * State for the few busy keys among many. Every key is counted in a sketch over the last two slots; the caller gives
+ * a key an entry once its count says it is busy. A bitmap of the keys with entries lets lookups skip the map for
+ * all the others: a miss in a map of 100,000 keys costs more than the rest of a detector's work on a request.
+ */
+export class BusyKeys<K extends string | number, V> {
+  private readonly counts: RecentCounter;
+  private readonly entries: LruMap<K, V>;
+  private readonly filter = new Uint32Array(FILTER_BITS / 32);
+  private addedSinceRebuild = 0;
+  private lastKey: K | undefined;
+  private lastHash = 0;
+
+  constructor(slotMs: number, max: number) {
+    this.counts = new RecentCounter(slotMs);
+    this.entries = new LruMap(max);
+  }
+
+  /** Counts `n` (default one) for the key and returns its approximate total over about two slots. */
+  count(key: K, ts: number, n = 1): number {
+    return this.counts.add(this.hash(key), ts, n);
+  }
+
+  /** The key's entry, marked as recently used. */
+  get(key: K): V | undefined {
+    return this.mayHave(this.hash(key)) ? this.entries.get(key) : undefined;
+  }
+
+  /** The key's entry, recency untouched. */
+  peek(key: K): V | undefined {
+    return this.mayHave(this.hash(key)) ? this.entries.peek(key) : undefined;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.set(key, value);
+    this.mark(this.hash(key));
+    // Entries the map has dropped stay marked; rebuilding now and then keeps the bitmap from filling up.
+    if (++this.addedSinceRebuild > Math.max(FILTER_BITS / 32, 2 * this.entries.size)) this.rebuild();
+  }
+
+  private hash(key: K): number {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastHash = typeof key === 'number' ? hash32(String(key)) : hash32(key as string);
+    }
+    return this.lastHash;
+  }
+
+  private mayHave(h: number): boolean {
+    const a = h & (FILTER_BITS - 1);
+    const b = Math.imul(h, 0x9e3779b1) >>> 12;
+    return (this.filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (this.filter[b >>> 5]! & (1 << (b & 31))) !== 0;
+  }
+
+  private mark(h: number): void {
+    const a = h & (FILTER_BITS - 1);
+    const b = Math.imul(h, 0x9e3779b1) >>> 12;
+    this.filter[a >>> 5]! |= 1 << (a & 31);
+    this.filter[b >>> 5]! |= 1 << (b & 31);
+  }
+
+  private rebuild(): void {
+    this.filter.fill(0);
+    this.lastKey = undefined;
+    for (const [key] of this.entries.entries()) this.mark(this.hash(key));
+    this.addedSinceRebuild = 0;
   }
 }
 

@@ -34,7 +34,11 @@ export class ServiceMatcher {
   private readonly routeCache = new Map<string, string>();
   private readonly names: Set<string>;
 
-  constructor(services: Record<string, { routes: string[]; monitors: string[] }>) {
+  /** `unrouted` names the service of a route no pattern claims. */
+  constructor(
+    services: Record<string, { routes: string[]; monitors: string[] }>,
+    private readonly unrouted: (route: string) => string = () => UNROUTED_SERVICE,
+  ) {
     this.names = new Set(Object.keys(services));
     for (const [name, s] of Object.entries(services)) {
       for (const m of s.monitors) {
@@ -66,7 +70,7 @@ export class ServiceMatcher {
   forRoute(route: string): string {
     const cached = this.routeCache.get(route);
     if (cached) return cached;
-    const service = this.routes.find((s) => s.patterns.some((p) => p.test(route)))?.name ?? UNROUTED_SERVICE;
+    const service = this.routes.find((s) => s.patterns.some((p) => p.test(route)))?.name ?? this.unrouted(route);
     if (this.routeCache.size >= ROUTE_CACHE_LIMIT) this.routeCache.clear();
     this.routeCache.set(route, service);
     return service;

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { secureEqual } from '../secure-compare.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { AuthFailureRecord, TelemetryAggregate, TelemetryBatch } from '../store/ingest-repository.js';
-import { validateRecord, type ValidRecord } from '../telemetry-record.js';
+import { validateRecord } from '../telemetry-record.js';
 import { bodyKind } from './body-kind.js';
 import { HttpError } from '../http-error.js';
 import type { ServiceMatcher } from './service-matcher.js';
@@ -37,6 +37,7 @@ export class TelemetryIngest {
   private readonly writer: BatchWriter<TelemetryBatch>;
   private readonly evidenceCount = new Map<string, number>();
   readonly counts = { accepted: 0, rejected: 0, refused: 0 };
+  private readonly serviceOf = (route: string) => this.opts.matcher.forRoute(route);
 
   constructor(private readonly opts: TelemetryOptions) {
     this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), maxDelayMs: 0, maxItems: 64 });
@@ -71,19 +72,18 @@ export class TelemetryIngest {
     if (raw.length > this.opts.maxBatchRecords) {
       throw new HttpError(413, 'payload_too_large', `batch has ${raw.length} records; at most ${this.opts.maxBatchRecords}`);
     }
-    const valid: ValidRecord[] = [];
+    const observations: RequestObservation[] = [];
     const errors: TelemetryAnswer['errors'] = [];
     let rejected = 0;
     raw.forEach((r, index) => {
-      const v = r === INVALID_LINE ? 'line is not valid JSON' : validateRecord(r);
+      const v = r === INVALID_LINE ? 'line is not valid JSON' : validateRecord(r, this.serviceOf);
       if (typeof v === 'string') {
         rejected++;
         if (errors.length < MAX_ERRORS) errors.push({ index, error: v });
       } else {
-        valid.push(v);
+        observations.push(v);
       }
     });
-    const observations = valid.map((r): RequestObservation => ({ type: 'request', service: this.opts.matcher.forRoute(r.route), ...r }));
     if (observations.length > 0) {
       try {
         await this.writer.write(this.aggregate(observations));
@@ -92,10 +92,10 @@ export class TelemetryIngest {
         throw new HttpError(503, 'store_unavailable', 'the batch could not be stored; retry later', 5);
       }
     }
-    this.counts.accepted += valid.length;
+    this.counts.accepted += observations.length;
     this.counts.rejected += rejected;
     for (const o of observations) this.opts.onObservation(o);
-    return { accepted: valid.length, rejected, errors };
+    return { accepted: observations.length, rejected, errors };
   }
 
   private aggregate(records: RequestObservation[]): TelemetryBatch {

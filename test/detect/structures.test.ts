@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlotWindow } from '../../src/detect/structures.js';
+import { BusyKeys, SlotWindow } from '../../src/detect/structures.js';
 
 describe('SlotWindow', () => {
   it('sums the slots within the span before now and forgets older ones', () => {
@@ -18,5 +18,29 @@ describe('SlotWindow', () => {
     const w = new SlotWindow(60_000, 15);
     w.add(1e308);
     expect(w.sum(1e308)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('BusyKeys', () => {
+  const t0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+
+  it('counts every key over about two slots without undercounting, and forgets older slots', () => {
+    const keys = new BusyKeys<string, number>(60_000, 1_000);
+    for (let i = 0; i < 5_000; i++) keys.count(`10.0.${i >> 8}.${i & 255}`, t0);
+    for (let i = 0; i < 7; i++) keys.count('203.0.113.7', t0 + 30_000);
+    expect(keys.count('203.0.113.7', t0 + 61_000)).toBeGreaterThanOrEqual(8);
+    expect(keys.count('203.0.113.7', t0 + 180_000)).toBe(1);
+  });
+
+  it('finds the keys given entries and no others, also after many have been dropped and the marks rebuilt', () => {
+    const keys = new BusyKeys<string | number, string>(60_000, 10_000);
+    for (let i = 0; i < 100_000; i++) keys.set(`user${i}@example.com`, `entry ${i}`);
+    keys.set(64_500, 'an ASN');
+    expect(keys.get('user99999@example.com')).toBe('entry 99999');
+    expect(keys.peek(64_500)).toBe('an ASN');
+    expect(keys.get('user0@example.com')).toBeUndefined();
+    let found = 0;
+    for (let i = 0; i < 10_000; i++) if (keys.peek(`stranger${i}@example.com`) !== undefined) found++;
+    expect(found).toBe(0);
   });
 });
