@@ -166,11 +166,11 @@ export class SlotWindow {
   }
 }
 
-const ROWS = 4;
-const WIDTH = 4096;
+const ROWS = 2;
+const WIDTH = 8192;
 
 /**
- * Approximate counts per key hash over the last two slots (a count-min sketch, 4 × 4096 counters, this slot's and the
+ * Approximate counts per key hash over the last two slots (a count-min sketch, 2 × 8192 counters, this slot's and the
  * previous one's side by side so one cache line holds both): never undercounts.
  */
 class RecentCounter {
@@ -204,7 +204,9 @@ class RecentCounter {
   }
 }
 
-const FILTER_BITS = 1 << 20;
+/** 16 KiB of marks: small enough to stay in cache, few false hits below about 10,000 keys with entries. */
+const FILTER_LOG2 = 17;
+const FILTER_BITS = 1 << FILTER_LOG2;
 
 /**
  * State for the few busy keys among many. Every key is counted in a sketch over the last two slots; the caller gives
@@ -256,13 +258,13 @@ export class BusyKeys<K extends string | number, V> {
 
   private mayHave(h: number): boolean {
     const a = h & (FILTER_BITS - 1);
-    const b = Math.imul(h, 0x9e3779b1) >>> 12;
+    const b = Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
     return (this.filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (this.filter[b >>> 5]! & (1 << (b & 31))) !== 0;
   }
 
   private mark(h: number): void {
     const a = h & (FILTER_BITS - 1);
-    const b = Math.imul(h, 0x9e3779b1) >>> 12;
+    const b = Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
     this.filter[a >>> 5]! |= 1 << (a & 31);
     this.filter[b >>> 5]! |= 1 << (b & 31);
   }
