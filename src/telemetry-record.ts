@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import type { AuthOutcome, RequestObservation } from './correlate/observation.js';
+import { isIpAddress } from './ip-address.js';
 
 /**
  * The telemetry record the plugin sends and `POST /v1/events` accepts (one JSON object, or one NDJSON line).
@@ -54,7 +54,7 @@ export function validateRecord(raw: unknown, serviceOf: (route: string) => strin
   if (where === undefined) return 'route (or path) is required';
   if (where.length > 2048) return 'route is longer than 2048 characters';
   if (typeof r.status !== 'number' || !Number.isInteger(r.status) || r.status < 100 || r.status > 599) return 'status must be an integer from 100 to 599';
-  if (typeof r.ip !== 'string' || isIP(r.ip) === 0) return 'ip must be an IPv4 or IPv6 address';
+  if (typeof r.ip !== 'string' || !isIpAddress(r.ip)) return 'ip must be an IPv4 or IPv6 address';
   if (r.auth !== undefined && (typeof r.auth !== 'string' || !AUTH.has(r.auth))) return 'auth must be success, failure or none';
   if (r.latencyMs !== undefined && (typeof r.latencyMs !== 'number' || !(r.latencyMs >= 0))) return 'latencyMs must be a number ≥ 0';
   if (r.bytesOut !== undefined && (typeof r.bytesOut !== 'number' || !Number.isInteger(r.bytesOut) || r.bytesOut < 0)) return 'bytesOut must be an integer ≥ 0';
@@ -62,18 +62,24 @@ export function validateRecord(raw: unknown, serviceOf: (route: string) => strin
   for (const key of TEXT_FIELDS) {
     if (r[key] !== undefined && r[key] !== null && typeof r[key] !== 'string') return `${key} must be text`;
   }
-  const out: RequestObservation = { type: 'request', service: serviceOf(where), ts: ms, route: where, status: r.status, ip: r.ip, auth: (r.auth as AuthOutcome | undefined) ?? 'none' };
-  if (typeof r.path === 'string') {
-    const resource = resourceOf(r.path);
-    if (resource) out.resource = resource;
-  }
-  if (typeof r.method === 'string') out.method = r.method.toUpperCase().slice(0, 16);
-  if (typeof r.latencyMs === 'number') out.latencyMs = r.latencyMs;
-  if (typeof r.user === 'string' && r.user !== '') out.user = r.user.slice(0, MAX_TEXT);
-  if (typeof r.bytesOut === 'number') out.bytesOut = r.bytesOut;
-  if (typeof r.ua === 'string') out.ua = r.ua.slice(0, MAX_TEXT);
-  if (typeof r.country === 'string' && r.country !== '') out.country = r.country.toUpperCase().slice(0, 8);
-  if (typeof r.asn === 'number') out.asn = r.asn;
+  // Every field present, in one order: the detectors then see one object shape, not one per combination of fields.
+  const out: RequestObservation = {
+    type: 'request',
+    service: serviceOf(where),
+    ts: ms,
+    route: where,
+    status: r.status,
+    ip: r.ip,
+    auth: (r.auth as AuthOutcome | undefined) ?? 'none',
+    method: typeof r.method === 'string' ? r.method.toUpperCase().slice(0, 16) : undefined,
+    resource: typeof r.path === 'string' ? resourceOf(r.path) : undefined,
+    latencyMs: typeof r.latencyMs === 'number' ? r.latencyMs : undefined,
+    user: typeof r.user === 'string' && r.user !== '' ? r.user.slice(0, MAX_TEXT) : undefined,
+    bytesOut: typeof r.bytesOut === 'number' ? r.bytesOut : undefined,
+    ua: typeof r.ua === 'string' ? r.ua.slice(0, MAX_TEXT) : undefined,
+    country: typeof r.country === 'string' && r.country !== '' ? r.country.toUpperCase().slice(0, 8) : undefined,
+    asn: typeof r.asn === 'number' ? r.asn : undefined,
+  };
   return out;
 }
 

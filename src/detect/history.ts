@@ -1,4 +1,5 @@
 import type { RequestObservation } from '../correlate/observation.js';
+import { ipv4Number } from '../ip-address.js';
 import { LruMap } from './structures.js';
 
 /** An IP becomes "known" this long after its first normal request, so an attack wave cannot vouch for itself. */
@@ -23,7 +24,8 @@ export interface UserHistory {
  * pool of fresh IPs from the usual clients; it is updated after the detectors have seen each request.
  */
 export class TrafficHistory {
-  private readonly ips: LruMap<string, IpRecord>;
+  /** Keyed by `ipKey`. */
+  private readonly ips: LruMap<string | number, IpRecord>;
   /** Networks the usual clients come from. */
   private readonly asns = new Set<number>();
   private readonly users: LruMap<string, UserHistory>;
@@ -61,7 +63,7 @@ export class TrafficHistory {
     // Failures and refused requests do not make an IP familiar; anything else does.
     const normal = o.auth !== 'failure' && o.status < 400;
     if (normal && o.asn !== undefined && this.asns.size < 50_000) this.asns.add(o.asn);
-    let r = this.ips.get(o.ip);
+    let r = this.ipRecord(o.ip);
     if (!r) {
       if (!normal) {
         if (o.auth === 'failure') this.remember(o.ip, { first: Infinity, ok: 0, failed: 1 });
@@ -84,13 +86,13 @@ export class TrafficHistory {
    * still usual, instead of every address looking new for the first 15 minutes.
    */
   snapshot(limit = 20_000): { ips: [string, IpRecord][]; asns: number[]; users: [string, UserHistory][] } {
-    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit);
+    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit).map(([key, r]): [string, IpRecord] => [ipText(key), r]);
     return { ips, asns: [...this.asns].slice(-limit), users: [...this.users.entries()].slice(-limit) };
   }
 
   restore(state: { ips?: [string, IpRecord][]; asns?: number[]; users?: [string, UserHistory][] } | undefined): void {
     this.lastIp = undefined;
-    for (const [ip, r] of state?.ips ?? []) this.ips.set(ip, r);
+    for (const [ip, r] of state?.ips ?? []) this.ips.set(ipKey(ip), r);
     for (const asn of state?.asns ?? []) this.asns.add(asn);
     for (const [user, h] of state?.users ?? []) this.users.set(user, h);
   }
@@ -98,13 +100,13 @@ export class TrafficHistory {
   private ipRecord(ip: string): IpRecord | undefined {
     if (ip !== this.lastIp) {
       this.lastIp = ip;
-      this.lastIpRecord = this.ips.peek(ip);
+      this.lastIpRecord = this.ips.get(ipKey(ip));
     }
     return this.lastIpRecord;
   }
 
   private remember(ip: string, r: IpRecord): void {
-    this.ips.set(ip, r);
+    this.ips.set(ipKey(ip), r);
     this.lastIp = ip;
     this.lastIpRecord = r;
   }
@@ -124,4 +126,16 @@ export class TrafficHistory {
       h.lastLogin = { ts: o.ts, country: o.country, asn: o.asn, ip: o.ip };
     }
   }
+}
+
+/**
+ * An IPv4 address as a number, any other address as it is: a number is found in a map of 200,000 addresses about
+ * twice as fast as a freshly parsed string.
+ */
+function ipKey(ip: string): string | number {
+  return ipv4Number(ip) ?? ip;
+}
+
+function ipText(key: string | number): string {
+  return typeof key === 'string' ? key : `${key >>> 24}.${(key >>> 16) & 255}.${(key >>> 8) & 255}.${key & 255}`;
 }

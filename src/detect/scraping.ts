@@ -117,17 +117,19 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.status >= 500) return undefined;
     const cfg = ctx.config(o.service).scraping;
     const id = o.resource !== undefined && /^\d+$/.test(o.resource) ? Number(o.resource) : NaN;
-    let out: Signal[] | undefined;
-    const keep = (s: Signal | undefined) => {
-      if (s) (out ??= []).push(s);
-    };
-    keep(visit('ip', o.ip, o, id, cfg));
-    if (o.user) keep(visit('user', o.user, o, id, cfg));
+    let out = keep(undefined, visit('ip', o.ip, o, id, cfg));
+    if (o.user) out = keep(out, visit('user', o.user, o, id, cfg));
     // A /24 or an ASN follows a scraper that rotates addresses: only new addresses walking numeric ids count there.
     if (Number.isFinite(id) && !ctx.history.isKnownIp(o.ip, o.ts)) {
-      keep(visit('net', netOf(o.ip), o, id, cfg));
-      if (o.asn !== undefined) keep(visit('asn', o.asn, o, id, cfg));
+      out = keep(out, visit('net', netOf(o.ip), o, id, cfg));
+      if (o.asn !== undefined) out = keep(out, visit('asn', o.asn, o, id, cfg));
     }
+    return out;
+  }
+
+  /** `out` with `s` added, allocating the list only for the rare request that raises a signal. */
+  function keep(out: Signal[] | undefined, s: Signal | undefined): Signal[] | undefined {
+    if (s) (out ??= []).push(s);
     return out;
   }
 

@@ -1,0 +1,36 @@
+import { isIP } from 'node:net';
+
+/**
+ * A dotted-quad IPv4 address as a number (`10.0.0.1` → 167772161), or undefined for anything else, leading zeros
+ * included, as `net.isIP` decides. Reads the characters once, without a regular expression.
+ */
+export function ipv4Number(ip: string): number | undefined {
+  if (ip.length > 15) return undefined;
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined;
+      part = part * 10 + (c - 48);
+      if (part > 255) return undefined;
+      digits++;
+    } else {
+      return undefined;
+    }
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : undefined;
+}
+
+/** An IPv4 or IPv6 address; the common IPv4 case without `net.isIP`'s regular expression. */
+export function isIpAddress(ip: string): boolean {
+  return ipv4Number(ip) !== undefined || isIP(ip) !== 0;
+}
