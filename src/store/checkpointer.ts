@@ -23,7 +23,8 @@ export class Checkpointer {
 
   constructor(file: string, intervalMs = 500) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs } });
+    // The worker only runs a pragma twice a second: a small heap is plenty.
+    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (m: { error?: string }) => (this.lastError = m.error));
     this.worker.on('error', (err) => (this.lastError = err.message));
     this.worker.unref();
