@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { CheckStateName, ErrorClass } from '../correlate/observation.js';
+import { yieldToLoop } from '../event-loop.js';
 import type { Db } from './database.js';
-import { addEncoded, decode, denseHistogram, quantile, quantileDense } from './histogram.js';
+import { addEncoded, decode, denseHistogram, quantile, quantileDense, type DenseHistogram } from './histogram.js';
 import type { CheckRecord } from './check-repository.js';
 import type { ProbeResult, RaisedFinding } from './records.js';
 
@@ -103,9 +104,44 @@ interface Settled {
   from: number;
   to: number;
   rows: Map<number, RollupRow[]>;
+  /** The rows' latency histograms merged per check, built on first use. */
+  merged?: Map<number, DenseHistogram>;
 }
 
+/** The rollup rows of a window per check: the cached settled ones (shared, never modified) and the live ones. */
+interface WindowRows {
+  settled: Settled;
+  live: Map<number, RollupRow[]>;
+}
+
+const NO_ROWS: readonly RollupRow[] = [];
+
+/** Every check key with rows in the window. */
+function* keysOf(w: WindowRows): Generator<number> {
+  yield* w.settled.rows.keys();
+  for (const key of w.live.keys()) if (!w.settled.rows.has(key)) yield key;
+}
+
+/** A check's rows in the window, settled then live, without copying either list. */
+function* rowsOf(w: WindowRows, key: number): Generator<RollupRow> {
+  yield* w.settled.rows.get(key) ?? NO_ROWS;
+  yield* w.live.get(key) ?? NO_ROWS;
+}
+
+/** Checks whose settled rows are read between two turns of the event loop. */
+const SETTLE_CHUNK = 100;
+
 const CHECK_COLUMNS = 'key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings';
+
+function mergedHistograms(rows: Map<number, RollupRow[]>): Map<number, DenseHistogram> {
+  const out = new Map<number, DenseHistogram>();
+  for (const [key, list] of rows) {
+    const hist = denseHistogram();
+    for (const r of list) addEncoded(hist, r.hist);
+    out.set(key, hist);
+  }
+  return out;
+}
 
 const emptySummary = (): CheckSummary => ({
   uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) },
@@ -117,19 +153,25 @@ export class CheckHistory {
   private readonly getStmt: Statement;
   private readonly rollupStmt: Statement;
   private readonly rollupNoHistStmt: Statement;
+  private readonly keysStmt: Statement;
   /** Per resolution: one window is summarized at a time (the last 90 days, the last 24 hours). */
   private readonly settled = new Map<number, Settled>();
+  /** The last two buckets per resolution as last read; any write of runs drops them. */
+  private readonly live = new Map<number, { from: number; rows: Map<number, RollupRow[]> }>();
+  /** Settled windows being read, per resolution; a write of old runs drops them. */
+  private readonly filling = new Map<number, { from: number; to: number; token: symbol; done: Promise<Settled> }>();
 
   constructor(private readonly db: Db) {
     this.listStmt = db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE removed_at IS NULL ORDER BY service, id`);
     this.getStmt = db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE id = ? AND removed_at IS NULL`);
+    this.keysStmt = db.prepare('SELECT key FROM checks WHERE removed_at IS NULL ORDER BY key').pluck();
     const rollups = (hist: string) =>
       db
         .prepare(
           `SELECT c.key, r.bucket, r.runs, r.ok_runs, r.lat_runs, r.lat_sum_us, ${hist}
            FROM checks c CROSS JOIN probe_rollups r
              ON r.check_key = c.key AND r.resolution = @resolution AND r.bucket >= @from AND r.bucket < @to
-           WHERE c.removed_at IS NULL`,
+           WHERE c.removed_at IS NULL AND c.key BETWEEN @lo AND @hi`,
         )
         .raw();
     this.rollupStmt = rollups('r.hist');
@@ -148,11 +190,14 @@ export class CheckHistory {
   }
 
   /**
-   * Tells the cache that runs as old as `ts` were written: settled buckets from then on are read again. The store
-   * calls it on every write of probe results; ordinary writes are recent and touch no settled bucket.
+   * Tells the cache that runs as old as `ts` were written: the live buckets, and settled buckets from then on, are
+   * read again. The store calls it on every write of probe results; ordinary writes are recent and touch no settled
+   * bucket.
    */
   written(ts: number): void {
+    this.live.clear();
     for (const [resolution, s] of this.settled) if (ts < s.to * 1000) this.settled.delete(resolution);
+    for (const [resolution, f] of this.filling) if (ts < f.to * 1000) this.filling.delete(resolution);
   }
 
   /**
@@ -160,28 +205,81 @@ export class CheckHistory {
    * and kept until the window moves or an old run is written; only the last two buckets are read each time. A
    * thousand checks' 90 days are 90,000 rows, too many to read for every request.
    */
-  private rollupRows(resolution: number, from: number, now: number): Map<number, RollupRow[]> {
+  private async window(resolution: number, from: number, now: number): Promise<WindowRows> {
     const liveFrom = Math.floor(now / 1000 / resolution) * resolution - resolution;
     let settled = this.settled.get(resolution);
-    if (!settled || settled.from !== from || settled.to !== liveFrom) {
-      settled = { from, to: liveFrom, rows: this.readRollups(resolution, from, liveFrom) };
-      this.settled.set(resolution, settled);
-    }
-    const out = new Map<number, RollupRow[]>();
-    for (const [key, rows] of settled.rows) out.set(key, rows.slice());
-    for (const [key, rows] of this.readRollups(resolution, Math.max(from, liveFrom), Number.MAX_SAFE_INTEGER)) {
-      const list = out.get(key);
-      if (list) list.push(...rows);
-      else out.set(key, rows);
-    }
-    return out;
+    if (!settled || settled.from !== from || settled.to !== liveFrom) settled = await this.settle(resolution, from, liveFrom, settled);
+    const start = Math.max(from, liveFrom);
+    let live = this.live.get(resolution);
+    if (live?.from !== start) this.live.set(resolution, (live = { from: start, rows: this.readRollups(resolution, start, Number.MAX_SAFE_INTEGER) }));
+    return { settled, live: live.rows };
   }
 
-  private readRollups(resolution: number, from: number, to: number): Map<number, RollupRow[]> {
+  /**
+   * The settled rows of [from, to). When the window has only moved on (every hour, every day) the rows kept are
+   * trimmed and the buckets that settled since are read; otherwise they are read a hundred checks at a time with
+   * the event loop free in between, so a year of history never stalls the server.
+   */
+  private settle(resolution: number, from: number, to: number, previous: Settled | undefined): Promise<Settled> {
+    if (previous && from >= previous.from && from < previous.to && to >= previous.to) {
+      const settled = this.moved(previous, resolution, from, to);
+      this.settled.set(resolution, settled);
+      return Promise.resolve(settled);
+    }
+    const pending = this.filling.get(resolution);
+    if (pending && pending.from === from && pending.to === to) return pending.done;
+    const token = Symbol(`settle ${resolution}`);
+    const done = this.readSettled(resolution, from, to).then((settled) => {
+      if (this.filling.get(resolution)?.token === token) {
+        this.filling.delete(resolution);
+        this.settled.set(resolution, settled);
+      }
+      return settled;
+    });
+    this.filling.set(resolution, { from, to, token, done });
+    return done;
+  }
+
+  private moved(previous: Settled, resolution: number, from: number, to: number): Settled {
+    const rows = new Map<number, RollupRow[]>();
+    const merged = previous.merged && new Map(previous.merged);
+    for (const [key, list] of previous.rows) {
+      const kept = list.filter((r) => r.bucket >= from);
+      if (merged && kept.length < list.length) {
+        const hist = merged.get(key)!.slice();
+        for (const r of list) if (r.bucket < from) addEncoded(hist, r.hist, -1);
+        merged.set(key, hist);
+      }
+      if (kept.length > 0) rows.set(key, kept);
+    }
+    for (const [key, added] of this.readRollups(resolution, previous.to, to)) {
+      const list = rows.get(key);
+      if (list) list.push(...added);
+      else rows.set(key, added);
+      if (merged) {
+        const hist = merged.get(key)?.slice() ?? denseHistogram();
+        for (const r of added) addEncoded(hist, r.hist);
+        merged.set(key, hist);
+      }
+    }
+    return { from, to, rows, merged };
+  }
+
+  private async readSettled(resolution: number, from: number, to: number): Promise<Settled> {
+    const keys = this.keysStmt.all() as number[];
+    const rows = new Map<number, RollupRow[]>();
+    for (let i = 0; i < keys.length; i += SETTLE_CHUNK) {
+      if (i > 0) await yieldToLoop();
+      for (const [key, list] of this.readRollups(resolution, from, to, keys[i]!, keys[Math.min(i + SETTLE_CHUNK, keys.length) - 1]!)) rows.set(key, list);
+    }
+    return { from, to, rows };
+  }
+
+  private readRollups(resolution: number, from: number, to: number, lo = 0, hi = Number.MAX_SAFE_INTEGER): Map<number, RollupRow[]> {
     const out = new Map<number, RollupRow[]>();
     if (from >= to) return out;
     const stmt = resolution === HOUR_S ? this.rollupStmt : this.rollupNoHistStmt;
-    for (const [key, bucket, runs, ok, latRuns, latSumUs, hist] of stmt.all({ resolution, from, to }) as [number, number, number, number, number, number, Buffer | null][]) {
+    for (const [key, bucket, runs, ok, latRuns, latSumUs, hist] of stmt.all({ resolution, from, to, lo, hi }) as [number, number, number, number, number, number, Buffer | null][]) {
       const row: RollupRow = { bucket, runs, ok, latRuns, latSumUs, hist };
       const list = out.get(key);
       if (list) list.push(row);
@@ -191,13 +289,14 @@ export class CheckHistory {
   }
 
   /** Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles of every configured check, by key. */
-  summaries(now: number): Map<number, CheckSummary> {
+  async summaries(now: number): Promise<Map<number, CheckSummary>> {
     const out = new Map<number, CheckSummary>();
     const d7 = firstDay(now, 7);
     const d30 = firstDay(now, 30);
-    for (const [key, rows] of this.rollupRows(DAY_S, firstDay(now, 90), now)) {
+    const days = await this.window(DAY_S, firstDay(now, 90), now);
+    for (const key of keysOf(days)) {
       const sums = { runs7: 0, ok7: 0, runs30: 0, ok30: 0, runs90: 0, ok90: 0 };
-      for (const r of rows) {
+      for (const r of rowsOf(days, key)) {
         sums.runs90 += r.runs;
         sums.ok90 += r.ok;
         if (r.bucket >= d30) (sums.runs30 += r.runs), (sums.ok30 += r.ok);
@@ -209,15 +308,18 @@ export class CheckHistory {
       s.uptime['90d'] = availability(sums.runs90, sums.ok90);
       out.set(key, s);
     }
-    for (const [key, rows] of this.rollupRows(HOUR_S, firstHour(now), now)) {
+    const hours = await this.window(HOUR_S, firstHour(now), now);
+    // Decoding 23 settled histograms per check on every request was most of a summary's cost.
+    const merged = (hours.settled.merged ??= mergedHistograms(hours.settled.rows));
+    for (const key of keysOf(hours)) {
       let runs = 0;
       let ok = 0;
-      const hist = denseHistogram();
-      for (const r of rows) {
+      for (const r of rowsOf(hours, key)) {
         runs += r.runs;
         ok += r.ok;
-        addEncoded(hist, r.hist);
       }
+      const hist = merged.get(key)?.slice() ?? denseHistogram();
+      for (const r of hours.live.get(key) ?? NO_ROWS) addEncoded(hist, r.hist);
       let s = out.get(key);
       if (!s) out.set(key, (s = emptySummary()));
       s.uptime['24h'] = availability(runs, ok);
@@ -227,19 +329,25 @@ export class CheckHistory {
   }
 
   /** Runs and good runs per UTC day over the last `days` days, per check key: the dashboard's uptime bars. */
-  days(now: number, days: number): Map<number, Map<number, Availability>> {
+  async days(now: number, days: number): Promise<Map<number, Map<number, Availability>>> {
     const out = new Map<number, Map<number, Availability>>();
-    for (const [key, rows] of this.rollupRows(DAY_S, firstDay(now, days), now)) {
-      out.set(key, new Map(rows.map((r) => [r.bucket * 1000, availability(r.runs, r.ok)])));
+    const w = await this.window(DAY_S, firstDay(now, days), now);
+    for (const key of keysOf(w)) {
+      const byDay = new Map<number, Availability>();
+      for (const r of rowsOf(w, key)) byDay.set(r.bucket * 1000, availability(r.runs, r.ok));
+      out.set(key, byDay);
     }
     return out;
   }
 
   /** Mean latency and availability per hour over the last 24 hours, per check key: the dashboard's sparklines. */
-  hourly(now: number): Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]> {
+  async hourly(now: number): Promise<Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]>> {
     const out = new Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]>();
-    for (const [key, rows] of this.rollupRows(HOUR_S, firstHour(now), now)) {
-      out.set(key, rows.map((r) => ({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null })));
+    const w = await this.window(HOUR_S, firstHour(now), now);
+    for (const key of keysOf(w)) {
+      const points: { ts: number; avgMs: number | null; uptime: number | null }[] = [];
+      for (const r of rowsOf(w, key)) points.push({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null });
+      out.set(key, points);
     }
     return out;
   }

@@ -77,9 +77,12 @@ export type DenseHistogram = Float64Array;
 
 export const denseHistogram = (): DenseHistogram => new Float64Array(MAX_BUCKET + 1);
 
-/** Adds an encoded histogram to a dense one; summing a day of hourly rollups for a thousand checks stays fast. */
-export function addEncoded(dense: DenseHistogram, buf: Uint8Array | null): DenseHistogram {
-  if (buf) eachBucket(buf, (b, c) => (dense[b]! += c));
+/**
+ * Adds an encoded histogram to a dense one, `weight` times (−1 takes it out again); summing a day of hourly rollups
+ * for a thousand checks stays fast.
+ */
+export function addEncoded(dense: DenseHistogram, buf: Uint8Array | null, weight = 1): DenseHistogram {
+  if (buf) eachBucket(buf, (b, c) => (dense[b]! += weight * c));
   return dense;
 }
 

@@ -32,16 +32,24 @@ export function checkView(c: CheckStatus, s: CheckSummary | undefined) {
 
 export type CheckView = ReturnType<typeof checkView>;
 
+/** The last `count` UTC days before `now`, oldest first, with their labels; the same for every check of a request. */
+let calendar: { today: number; days: { ts: number; day: string }[] } | undefined;
+
+function lastDays(now: number, count: number): { ts: number; day: string }[] {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  if (calendar?.today !== today || calendar.days.length !== count) {
+    const days = Array.from({ length: count }, (_, i) => today - (count - 1 - i) * DAY_MS).map((ts) => ({ ts, day: new Date(ts).toISOString().slice(0, 10) }));
+    calendar = { today, days };
+  }
+  return calendar.days;
+}
+
 /** The last `days` UTC days of one check, oldest first, with null uptime for days without runs. */
 export function dayBars(days: Map<number, { runs: number; ok: number; uptime: number | null }> | undefined, now: number, count: number) {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const out: { day: string; runs: number; ok: number; uptime: number | null }[] = [];
-  for (let i = count - 1; i >= 0; i--) {
-    const ts = today - i * DAY_MS;
+  return lastDays(now, count).map(({ ts, day }) => {
     const d = days?.get(ts);
-    out.push({ day: new Date(ts).toISOString().slice(0, 10), runs: d?.runs ?? 0, ok: d?.ok ?? 0, uptime: d?.uptime ?? null });
-  }
-  return out;
+    return { day, runs: d?.runs ?? 0, ok: d?.ok ?? 0, uptime: d?.uptime ?? null };
+  });
 }
 
 function timeParam(value: string | undefined, name: string): number | undefined {
@@ -56,7 +64,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
   return async (app: FastifyInstance) => {
     app.get('/api/v1/checks', async () => {
       const now = clock.now();
-      const summaries = history.summaries(now);
+      const summaries = await history.summaries(now);
       return { checks: history.list().map((c) => checkView(c, summaries.get(c.key))) };
     });
 
@@ -66,8 +74,8 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
       const now = clock.now();
       return {
         check: {
-          ...checkView(check, history.summaries(now).get(check.key)),
-          days: dayBars(history.days(now, 90).get(check.key), now, 90),
+          ...checkView(check, (await history.summaries(now)).get(check.key)),
+          days: dayBars((await history.days(now, 90)).get(check.key), now, 90),
         },
       };
     });

@@ -6,6 +6,7 @@ import type { IncidentView } from '../api/incidents.js';
 import type { ServiceSummary } from '../api/services.js';
 import { barPatterns, latencyChart, uptimeBars, type LatencyPoint } from './charts.js';
 import { formatMs, formatPercent, formatSpan, isoTime } from './format.js';
+import { yieldToLoop } from '../../event-loop.js';
 import { html, type Html } from './html.js';
 
 const HOUR_MS = 3_600_000;
@@ -84,26 +85,40 @@ function checkRow(c: DashboardCheck, now: number): Html {
 <td class="chart-cell">${latencyChart(c.hourly, { end: Math.floor(now / HOUR_MS + 1) * HOUR_MS, slots: 24, slotMs: HOUR_MS, label: `mean latency per hour, last 24 hours, ${c.name}` })}<div class="small muted">latency 24 h</div></td></tr>`;
 }
 
-function serviceCard(s: ServiceSummary, checks: DashboardCheck[], now: number): Html {
+function serviceCard(s: ServiceSummary, rows: Html[]): Html {
   return html`<section class="card service" data-service="${s.service}"><h3>${stateBadge(s.state)} ${s.name} <span class="muted small">${s.service} · ${s.checks.up}/${s.checks.total} checks up${
     s.openIncidents ? ` · ${s.openIncidents} open incident${s.openIncidents > 1 ? 's' : ''}` : ''
   }</span></h3>${
-    checks.length
-      ? html`<table class="checks"><thead><tr><th>check</th><th class="num">uptime</th><th class="num">p95</th><th>last 90 days</th><th>24 h</th></tr></thead><tbody>${checks.map((c) => checkRow(c, now))}</tbody></table>`
+    rows.length
+      ? html`<table class="checks"><thead><tr><th>check</th><th class="num">uptime</th><th class="num">p95</th><th>last 90 days</th><th>24 h</th></tr></thead><tbody>${rows}</tbody></table>`
       : html`<p class="empty">No checks; state comes from telemetry and external monitors.</p>`
   }</section>`;
 }
 
-export function overviewPage(data: { now: number; services: ServiceSummary[]; checks: DashboardCheck[]; open: IncidentView[]; recent: IncidentView[] }): Html {
+/** Check rows rendered between two turns of the event loop: a thousand rows take longer than a stall may. */
+const ROWS_PER_TURN = 100;
+
+export async function overviewPage(data: { now: number; services: ServiceSummary[]; checks: DashboardCheck[]; open: IncidentView[]; recent: IncidentView[] }): Promise<Html> {
   const { now } = data;
   const down = data.services.filter((s) => s.state === 'down').length;
   const headline = data.open.length === 0 && down === 0 ? 'All services operational' : `${data.open.length} open incident${data.open.length === 1 ? '' : 's'}, ${down} service${down === 1 ? '' : 's'} down`;
+  const cards: Html[] = [];
+  let rendered = 0;
+  for (const s of data.services) {
+    const rows: Html[] = [];
+    for (const c of data.checks) {
+      if (c.service !== s.service) continue;
+      rows.push(checkRow(c, now));
+      if (++rendered % ROWS_PER_TURN === 0) await yieldToLoop();
+    }
+    cards.push(serviceCard(s, rows));
+  }
   return layout(
     'Overview',
     now,
     html`<p class="row"><strong id="headline">${headline}</strong><span class="muted">${data.services.length} services · ${data.checks.length} checks</span></p>
 <h2>Open incidents</h2>${data.open.length ? data.open.map((i) => incidentCard(i, now)) : html`<p class="empty" id="no-incidents">No open incidents.</p>`}
-<h2>Services</h2>${data.services.map((s) => serviceCard(s, data.checks.filter((c) => c.service === s.service), now))}
+<h2>Services</h2>${cards}
 <h2>Recently resolved</h2>${data.recent.length ? data.recent.map((i) => incidentCard(i, now)) : html`<p class="empty">Nothing resolved yet.</p>`}`,
   );
 }

@@ -36,10 +36,10 @@ function sendPage(reply: FastifyReply, page: Html) {
 export function dashboardRoutes(opts: DashboardOptions) {
   const { history, incidents, clock } = opts;
 
-  const dashboardChecks = (now: number, only?: number): DashboardCheck[] => {
-    const summaries = history.summaries(now);
-    const days = history.days(now, 90);
-    const hourly = history.hourly(now);
+  const dashboardChecks = async (now: number, only?: number): Promise<DashboardCheck[]> => {
+    const summaries = await history.summaries(now);
+    const days = await history.days(now, 90);
+    const hourly = await history.hourly(now);
     return history
       .list()
       .filter((c) => only === undefined || c.key === only)
@@ -52,7 +52,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
 
     app.get('/', async (_req, reply) => {
       const now = clock.now();
-      const checks = dashboardChecks(now);
+      const checks = await dashboardChecks(now);
       const open = incidents.list({ state: 'open', limit: 200 });
       const recent = incidents
         .list({ state: 'all', limit: 30 })
@@ -63,7 +63,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
       open.sort((a, b) => rank[a.severity] - rank[b.severity] || a.openedAt - b.openedAt);
       return sendPage(
         reply,
-        overviewPage({ now, services: summarizeServices(opts.services, checks, open), checks, open: open.map(incidentView), recent: recent.map(incidentView) }),
+        await overviewPage({ now, services: summarizeServices(opts.services, checks, open), checks, open: open.map(incidentView), recent: recent.map(incidentView) }),
       );
     });
 
@@ -86,7 +86,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
       const found = history.get(req.params.id);
       if (!found) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
       const now = clock.now();
-      const [check] = dashboardChecks(now, found.key);
+      const [check] = await dashboardChecks(now, found.key);
       const minutes = history.rollups(found.key, 60, now - 86_400_000, now, 1440).map((p) => ({ ts: p.ts, avgMs: p.latencyMs?.avg ?? null, uptime: p.uptime }));
       const recent = history.latest(found.key, 20);
       return sendPage(reply, checkPage({ now, check: check!, minutes, recent }));

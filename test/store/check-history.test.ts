@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CheckHistory } from '../../src/store/check-history.js';
+import { Store } from '../../src/store/store.js';
+import { tempDir } from '../helpers/temp.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** 120 checks (more than one read chunk) with three days of runs every 10 minutes, some failing, latency varying. */
+function storeWithRuns(now: number) {
+  const store = Store.open(path.join(tempDir(), 'picket.db'));
+  const checks = Array.from({ length: 120 }, (_, i) => ({ id: `c-${i}`, service: 's', kind: 'http', target: 'http://127.0.0.1/', intervalMs: 600_000, configHash: 'h' }));
+  const stored = store.checks.sync(checks, now - 3 * DAY);
+  const write = (from: number, to: number) => {
+    const runs = [];
+    for (const [i, c] of [...stored.values()].entries()) {
+      for (let ts = from; ts < to; ts += 600_000) {
+        const ok = (ts / 600_000 + i) % 17 !== 0;
+        runs.push({ checkKey: c.key, ts, result: { ok, message: ok ? 'ok' : 'status 503', status: ok ? 200 : 503, timings: { totalMs: 20 + ((ts / 600_000 + i) % 40) } }, attempts: 1, latencyMs: 20 + ((ts / 600_000 + i) % 40), state: c.state, history: true });
+      }
+    }
+    store.checks.writeRuns(runs);
+  };
+  return { store, write };
+}
+
+describe('CheckHistory', () => {
+  it('gives the same summaries after its windows move on as a fresh reader of the same rows', async () => {
+    const now = Date.UTC(2026, 10, 23, 12, 30);
+    const { store, write } = storeWithRuns(now);
+    write(now - 3 * DAY, now);
+    const history = store.checkHistory;
+    const before = await history.summaries(now);
+    expect(before.size).toBe(120);
+    // 24 h is the current hour and the 23 before it: 23.5 hours of runs at 12:30.
+    expect(before.get(1)!.uptime['24h'].runs).toBe(141);
+
+    // Two hours and a day later, with the runs in between: the kept rows are trimmed and the new buckets added.
+    for (const later of [now + 2 * HOUR, now + DAY + 2 * HOUR]) {
+      write(later - (later === now + 2 * HOUR ? 2 * HOUR : DAY), later);
+      const moved = await history.summaries(later);
+      const fresh = await new CheckHistory(store.db).summaries(later);
+      expect(moved).toEqual(fresh);
+      expect([...(await history.days(later, 90)).entries()]).toEqual([...(await new CheckHistory(store.db).days(later, 90)).entries()]);
+      expect([...(await history.hourly(later)).entries()]).toEqual([...(await new CheckHistory(store.db).hourly(later)).entries()]);
+    }
+    await store.close();
+  });
+
+  it('reads settled rows again when runs older than them are written, and not otherwise', async () => {
+    const now = Date.UTC(2026, 10, 23, 12, 30);
+    const { store, write } = storeWithRuns(now);
+    write(now - 2 * DAY, now);
+    const history = store.checkHistory;
+    const before = (await history.summaries(now)).get(1)!.uptime['7d'].runs;
+    write(now - 3 * DAY, now - 2 * DAY);
+    expect((await history.summaries(now)).get(1)!.uptime['7d'].runs).toBe(before + 144);
+    await store.close();
+  });
+});
