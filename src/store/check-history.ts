@@ -48,6 +48,13 @@ export interface RawPoint {
   timings: { dnsMs?: number; tcpMs?: number; tlsMs?: number; firstByteMs?: number };
 }
 
+/** One hour of a check: mean latency of the runs that got an answer, and availability. */
+export interface HourPoint {
+  ts: number;
+  avgMs: number | null;
+  uptime: number | null;
+}
+
 export interface RollupPoint extends Availability {
   ts: number;
   latencyMs: { avg: number; min: number; max: number; p50: number; p95: number; p99: number } | null;
@@ -129,7 +136,7 @@ function* rowsOf(w: WindowRows, key: number): Generator<RollupRow> {
 }
 
 /** Checks whose settled rows are read between two turns of the event loop. */
-const SETTLE_CHUNK = 100;
+const SETTLE_CHUNK = 50;
 
 const CHECK_COLUMNS = 'key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings';
 
@@ -328,28 +335,28 @@ export class CheckHistory {
     return out;
   }
 
-  /** Runs and good runs per UTC day over the last `days` days, per check key: the dashboard's uptime bars. */
-  async days(now: number, days: number): Promise<Map<number, Map<number, Availability>>> {
-    const out = new Map<number, Map<number, Availability>>();
+  /**
+   * Runs and good runs per UTC day over the last `days` days, for one check key at a time: the dashboard's uptime
+   * bars. Built when asked, so a page of a thousand checks never holds all their days at once (objects that outlive
+   * a request make every young-generation collection during it slow).
+   */
+  async days(now: number, days: number): Promise<(key: number) => Map<number, Availability>> {
     const w = await this.window(DAY_S, firstDay(now, days), now);
-    for (const key of keysOf(w)) {
+    return (key) => {
       const byDay = new Map<number, Availability>();
       for (const r of rowsOf(w, key)) byDay.set(r.bucket * 1000, availability(r.runs, r.ok));
-      out.set(key, byDay);
-    }
-    return out;
+      return byDay;
+    };
   }
 
-  /** Mean latency and availability per hour over the last 24 hours, per check key: the dashboard's sparklines. */
-  async hourly(now: number): Promise<Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]>> {
-    const out = new Map<number, { ts: number; avgMs: number | null; uptime: number | null }[]>();
+  /** Mean latency and availability per hour over the last 24 hours, for one check key at a time: the sparklines. */
+  async hourly(now: number): Promise<(key: number) => HourPoint[]> {
     const w = await this.window(HOUR_S, firstHour(now), now);
-    for (const key of keysOf(w)) {
-      const points: { ts: number; avgMs: number | null; uptime: number | null }[] = [];
+    return (key) => {
+      const points: HourPoint[] = [];
       for (const r of rowsOf(w, key)) points.push({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null });
-      out.set(key, points);
-    }
-    return out;
+      return points;
+    };
   }
 
   /** Raw runs of one check in [from, to), oldest first, at most `limit`. */

@@ -75,7 +75,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
       return {
         check: {
           ...checkView(check, (await history.summaries(now)).get(check.key)),
-          days: dayBars((await history.days(now, 90)).get(check.key), now, 90),
+          days: dayBars((await history.days(now, 90))(check.key), now, 90),
         },
       };
     });

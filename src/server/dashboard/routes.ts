@@ -9,7 +9,7 @@ import { incidentView, notificationView } from '../api/incidents.js';
 import { summarizeServices } from '../api/services.js';
 import { SCRIPT, STYLESHEET } from './assets.js';
 import type { Html } from './html.js';
-import { checkPage, incidentPage, overviewPage, type DashboardCheck } from './pages.js';
+import { checkPage, incidentPage, overviewPage, type ListedCheck } from './pages.js';
 
 export interface DashboardOptions {
   history: CheckHistory;
@@ -36,14 +36,18 @@ function sendPage(reply: FastifyReply, page: Html) {
 export function dashboardRoutes(opts: DashboardOptions) {
   const { history, incidents, clock } = opts;
 
-  const dashboardChecks = async (now: number, only?: number): Promise<DashboardCheck[]> => {
+  /** Every check (or one) with its figures; its days and hours are added only when its row is drawn. */
+  const dashboardChecks = async (now: number, only?: number): Promise<ListedCheck[]> => {
     const summaries = await history.summaries(now);
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
     return history
       .list()
       .filter((c) => only === undefined || c.key === only)
-      .map((c) => ({ ...checkView(c, summaries.get(c.key)), days: dayBars(days.get(c.key), now, 90), hourly: hourly.get(c.key) ?? [] }));
+      .map((c) => {
+        const view = checkView(c, summaries.get(c.key));
+        return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
+      });
   };
 
   return async (app: FastifyInstance) => {
@@ -86,10 +90,10 @@ export function dashboardRoutes(opts: DashboardOptions) {
       const found = history.get(req.params.id);
       if (!found) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
       const now = clock.now();
-      const [check] = await dashboardChecks(now, found.key);
+      const [listed] = await dashboardChecks(now, found.key);
       const minutes = history.rollups(found.key, 60, now - 86_400_000, now, 1440).map((p) => ({ ts: p.ts, avgMs: p.latencyMs?.avg ?? null, uptime: p.uptime }));
       const recent = history.latest(found.key, 20);
-      return sendPage(reply, checkPage({ now, check: check!, minutes, recent }));
+      return sendPage(reply, checkPage({ now, check: listed!.detail(), minutes, recent }));
     });
   };
 }
