@@ -315,6 +315,8 @@ export class CheckHistory {
       s.uptime['90d'] = availability(sums.runs90, sums.ok90);
       out.set(key, s);
     }
+    // A thousand checks' days, then their hours: each part alone is as much as one turn of the event loop should do.
+    await yieldToLoop();
     const hours = await this.window(HOUR_S, firstHour(now), now);
     // Decoding 23 settled histograms per check on every request was most of a summary's cost.
     const merged = (hours.settled.merged ??= mergedHistograms(hours.settled.rows));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
+import { yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import {
   STEP_SECONDS,
@@ -65,6 +66,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
     app.get('/api/v1/checks', async () => {
       const now = clock.now();
       const summaries = await history.summaries(now);
+      await yieldToLoop();
       return { checks: history.list().map((c) => checkView(c, summaries.get(c.key))) };
     });
 

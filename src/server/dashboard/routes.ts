@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../../clock.js';
+import { yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import type { CheckHistory } from '../../store/check-history.js';
 import type { IncidentRepository } from '../../store/incident-repository.js';
@@ -41,6 +42,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
     const summaries = await history.summaries(now);
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
+    await yieldToLoop();
     return history
       .list()
       .filter((c) => only === undefined || c.key === only)
@@ -57,6 +59,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
     app.get('/', async (_req, reply) => {
       const now = clock.now();
       const checks = await dashboardChecks(now);
+      await yieldToLoop();
       const open = incidents.list({ state: 'open', limit: 200 });
       const recent = incidents
         .list({ state: 'all', limit: 30 })
