@@ -89,6 +89,7 @@ export async function run(): Promise<Figure[]> {
       ratio,
       target: '≥ 5,000/s and ≥ 0.35× bare',
       pass: median(committed) >= 5_000 && ratio >= 0.35,
+      loopLagMs: await picketLoopLagMs(url),
     });
 
     const paced = await load(`${url}/ingest/lagnis`, { connections: 16, overallRate: 1_000, signed: true });
@@ -98,6 +99,7 @@ export async function run(): Promise<Figure[]> {
       value: `p50 ${fmt(paced.latency.p50)} ms, p99 ${fmt(paced.latency.p99)} ms`,
       target: 'p99 ≤ 20 ms',
       pass: paced.latency.p99 <= 20 && paced.non2xx === 0,
+      loopLagMs: await picketLoopLagMs(url),
     });
 
     const records = Array.from({ length: 1000 }, (_, i) => ({
@@ -116,10 +118,9 @@ export async function run(): Promise<Figure[]> {
       value: `${fmt(median(rates), 0)} records/s`,
       target: '≥ 50,000 records/s',
       pass: median(rates) >= 50_000,
+      loopLagMs: await picketLoopLagMs(url),
     });
   } finally {
-    const lag = await picketLoopLagMs(url).catch(() => NaN);
-    for (const f of figures) f.loopLagMs = lag;
     await picket.stop();
     await bare.stop();
   }
