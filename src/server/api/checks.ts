@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
-import { yieldToLoop } from '../../event-loop.js';
+import { mapInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import {
   STEP_SECONDS,
@@ -67,7 +67,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
       const now = clock.now();
       const summaries = await history.summaries(now);
       await yieldToLoop();
-      return { checks: history.list().map((c) => checkView(c, summaries.get(c.key))) };
+      return { checks: await mapInTurns(history.list(), (c) => checkView(c, summaries.get(c.key))) };
     });
 
     app.get<{ Params: { id: string } }>('/api/v1/checks/:id', async (req) => {

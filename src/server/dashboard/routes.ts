@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../../clock.js';
-import { yieldToLoop } from '../../event-loop.js';
+import { mapInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import type { CheckHistory } from '../../store/check-history.js';
 import type { IncidentRepository } from '../../store/incident-repository.js';
@@ -43,13 +43,11 @@ export function dashboardRoutes(opts: DashboardOptions) {
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
     await yieldToLoop();
-    return history
-      .list()
-      .filter((c) => only === undefined || c.key === only)
-      .map((c) => {
-        const view = checkView(c, summaries.get(c.key));
-        return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
-      });
+    const listed = history.list().filter((c) => only === undefined || c.key === only);
+    return mapInTurns(listed, (c) => {
+      const view = checkView(c, summaries.get(c.key));
+      return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
+    });
   };
 
   return async (app: FastifyInstance) => {
