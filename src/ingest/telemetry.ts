@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { secureEqual } from '../secure-compare.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { AuthFailureRecord, TelemetryAggregate, TelemetryBatch } from '../store/ingest-repository.js';
-import { yieldToLoop } from '../event-loop.js';
+import { eachInTurns } from '../event-loop.js';
 import { validateRecord } from '../telemetry-record.js';
 import { bodyKind } from './body-kind.js';
 import { HttpError } from '../http-error.js';
@@ -34,8 +34,6 @@ const MAX_ERRORS = 100;
  * kept), assigns it to a service by route, adds it to the per-minute aggregates with bounded raw evidence of
  * failed logins, commits, and only then answers and hands the records to detection.
  */
-const OBSERVATIONS_PER_TURN = 250;
-
 export class TelemetryIngest {
   private readonly writer: BatchWriter<TelemetryBatch>;
   private readonly evidenceCount = new Map<string, number>();
@@ -98,10 +96,7 @@ export class TelemetryIngest {
     this.counts.accepted += observations.length;
     this.counts.rejected += rejected;
     // A batch of a thousand records through every detector is more than one turn of the event loop should hold.
-    for (let i = 0; i < observations.length; i++) {
-      if (i > 0 && i % OBSERVATIONS_PER_TURN === 0) await yieldToLoop();
-      this.opts.onObservation(observations[i]!);
-    }
+    await eachInTurns(observations, (o) => this.opts.onObservation(o));
     return { accepted: observations.length, rejected, errors };
   }
 

@@ -6,7 +6,7 @@ import type { IncidentView } from '../api/incidents.js';
 import type { ServiceSummary } from '../api/services.js';
 import { barPatterns, latencyChart, uptimeBars, type LatencyPoint } from './charts.js';
 import { formatMs, formatPercent, formatSpan, isoTime } from './format.js';
-import { yieldToLoop } from '../../event-loop.js';
+import { mapInTurns } from '../../event-loop.js';
 import { html, type Html } from './html.js';
 
 const HOUR_MS = 3_600_000;
@@ -110,17 +110,8 @@ export async function overviewPage(data: { now: number; services: ServiceSummary
   const { now } = data;
   const down = data.services.filter((s) => s.state === 'down').length;
   const headline = data.open.length === 0 && down === 0 ? 'All services operational' : `${data.open.length} open incident${data.open.length === 1 ? '' : 's'}, ${down} service${down === 1 ? '' : 's'} down`;
-  const cards: Html[] = [];
-  let rendered = 0;
-  for (const s of data.services) {
-    const rows: Html[] = [];
-    for (const c of data.checks) {
-      if (c.service !== s.service) continue;
-      rows.push(checkRow(c.detail(), now));
-      if (++rendered % ROWS_PER_TURN === 0) await yieldToLoop();
-    }
-    cards.push(serviceCard(s, rows));
-  }
+  const rows = await mapInTurns(data.checks, (c) => ({ service: c.service, row: checkRow(c.detail(), now) }), ROWS_PER_TURN);
+  const cards = data.services.map((s) => serviceCard(s, rows.filter((r) => r.service === s.service).map((r) => r.row)));
   return layout(
     'Overview',
     now,
