@@ -34,3 +34,8 @@ export function ipv4Number(ip: string): number | undefined {
 export function isIpAddress(ip: string): boolean {
   return ipv4Number(ip) !== undefined || isIP(ip) !== 0;
 }
+
+/** The dotted quad of a number `ipv4Number` made. */
+export function ipv4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}

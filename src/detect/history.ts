@@ -1,5 +1,5 @@
 import type { RequestObservation } from '../correlate/observation.js';
-import { ipv4Number } from '../ip-address.js';
+import { ipv4Number, ipv4Text } from '../ip-address.js';
 import { LruMap } from './structures.js';
 
 /** An IP becomes "known" this long after its first normal request, so an attack wave cannot vouch for itself. */
@@ -86,7 +86,7 @@ export class TrafficHistory {
    * still usual, instead of every address looking new for the first 15 minutes.
    */
   snapshot(limit = 20_000): { ips: [string, IpRecord][]; asns: number[]; users: [string, UserHistory][] } {
-    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit).map(([key, r]): [string, IpRecord] => [ipText(key), r]);
+    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit).map(([key, r]): [string, IpRecord] => [typeof key === 'string' ? key : ipv4Text(key), r]);
     return { ips, asns: [...this.asns].slice(-limit), users: [...this.users.entries()].slice(-limit) };
   }
 
@@ -134,8 +134,4 @@ export class TrafficHistory {
  */
 function ipKey(ip: string): string | number {
   return ipv4Number(ip) ?? ip;
-}
-
-function ipText(key: string | number): string {
-  return typeof key === 'string' ? key : `${key >>> 24}.${(key >>> 16) & 255}.${(key >>> 8) & 255}.${key & 255}`;
 }

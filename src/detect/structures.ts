@@ -207,6 +207,8 @@ class RecentCounter {
 /** 16 KiB of marks: small enough to stay in cache, few false hits below about 10,000 keys with entries. */
 const FILTER_LOG2 = 17;
 const FILTER_BITS = 1 << FILTER_LOG2;
+/** A key's second mark, from the high bits of a remixed hash (the first is its low bits). */
+const secondBit = (h: number) => Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
 
 /**
  * State for the few busy keys among many. Every key is counted in a sketch over the last two slots; the caller gives
@@ -257,16 +259,15 @@ export class BusyKeys<K extends string | number, V> {
   }
 
   private mayHave(h: number): boolean {
-    const a = h & (FILTER_BITS - 1);
-    const b = Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
-    return (this.filter[a >>> 5]! & (1 << (a & 31))) !== 0 && (this.filter[b >>> 5]! & (1 << (b & 31))) !== 0;
+    return this.isMarked(h & (FILTER_BITS - 1)) && this.isMarked(secondBit(h));
   }
 
   private mark(h: number): void {
-    const a = h & (FILTER_BITS - 1);
-    const b = Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
-    this.filter[a >>> 5]! |= 1 << (a & 31);
-    this.filter[b >>> 5]! |= 1 << (b & 31);
+    for (const bit of [h & (FILTER_BITS - 1), secondBit(h)]) this.filter[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
+  private isMarked(bit: number): boolean {
+    return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
   }
 
   private rebuild(): void {

@@ -12,8 +12,8 @@ export function ingestRoutes(webhooks: WebhookIngest, telemetry: TelemetryIngest
       '/ingest/:source',
       { bodyLimit: webhooks.maxBodyBytes, onRequest: async (req) => void webhooks.sourceNamed(req.params.source) },
       async (req, reply) => {
-      const result = await webhooks.accept({ source: req.params.source, headers: req.headers, body: bodyOf(req.body) });
-      return reply.code(202).send(result.duplicate ? { id: result.id, duplicate: true } : { id: result.id });
+        const result = await webhooks.accept({ source: req.params.source, headers: req.headers, body: bodyOf(req.body) });
+        return reply.code(202).send(result.duplicate ? { id: result.id, duplicate: true } : { id: result.id });
       },
     );
 

@@ -48,8 +48,8 @@ export interface RawPoint {
   timings: { dnsMs?: number; tcpMs?: number; tlsMs?: number; firstByteMs?: number };
 }
 
-/** One hour of a check: mean latency of the runs that got an answer, and availability. */
-export interface HourPoint {
+/** One bucket of a check for the latency charts: mean latency of the runs that got an answer, and availability. */
+export interface LatencyPoint {
   ts: number;
   avgMs: number | null;
   uptime: number | null;
@@ -224,7 +224,7 @@ export class CheckHistory {
 
   /**
    * The settled rows of [from, to). When the window has only moved on (every hour, every day) the rows kept are
-   * trimmed and the buckets that settled since are read; otherwise they are read a hundred checks at a time with
+   * trimmed and the buckets that settled since are read; otherwise they are read SETTLE_CHUNK checks at a time with
    * the event loop free in between, so a year of history never stalls the server.
    */
   private settle(resolution: number, from: number, to: number, previous: Settled | undefined): Promise<Settled> {
@@ -352,10 +352,10 @@ export class CheckHistory {
   }
 
   /** Mean latency and availability per hour over the last 24 hours, for one check key at a time: the sparklines. */
-  async hourly(now: number): Promise<(key: number) => HourPoint[]> {
+  async hourly(now: number): Promise<(key: number) => LatencyPoint[]> {
     const w = await this.window(HOUR_S, firstHour(now), now);
     return (key) => {
-      const points: HourPoint[] = [];
+      const points: LatencyPoint[] = [];
       for (const r of rowsOf(w, key)) points.push({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null });
       return points;
     };

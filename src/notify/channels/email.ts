@@ -57,7 +57,6 @@ export function threadId(incidentId: number, from: string): string {
   return `<picket.incident-${incidentId}@${domainOf(from)}>`;
 }
 
-
 function incidentText(i: IncidentFacts): string[] {
   return [
     `Service:  ${i.service}`,

@@ -1,3 +1,4 @@
+import type { LatencyPoint } from '../../store/check-history.js';
 import { html, type Html } from './html.js';
 import { formatMs, formatPercent } from './format.js';
 
@@ -51,12 +52,6 @@ export function uptimeBars(days: Day[]): Html {
     return rect;
   });
   return html`<svg class="bars" viewBox="0 0 ${days.length * cell} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${days.length} days">${cells}</svg>`;
-}
-
-export interface LatencyPoint {
-  ts: number;
-  avgMs: number | null;
-  uptime: number | null;
 }
 
 /**

@@ -8,7 +8,6 @@ export class Html {
   }
 }
 
-
 type Part = Html | string | number | boolean | null | undefined | Part[];
 
 function render(part: Part): string {

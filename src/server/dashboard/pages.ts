@@ -1,10 +1,10 @@
 import type { Evidence } from '../../correlate/signal.js';
 import type { TimelineEntry } from '../../correlate/incident.js';
-import type { RawPoint } from '../../store/check-history.js';
+import type { LatencyPoint, RawPoint } from '../../store/check-history.js';
 import type { CheckView } from '../api/checks.js';
 import type { IncidentView } from '../api/incidents.js';
 import type { ServiceSummary } from '../api/services.js';
-import { barPatterns, latencyChart, uptimeBars, type LatencyPoint } from './charts.js';
+import { barPatterns, latencyChart, uptimeBars } from './charts.js';
 import { formatMs, formatPercent, formatSpan, isoTime } from './format.js';
 import { mapInTurns } from '../../event-loop.js';
 import { html, type Html } from './html.js';
