@@ -1,5 +1,6 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
+import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
 import { principalLabel, principalsOf } from './principals.js';
@@ -120,28 +121,8 @@ export function createDetector(ctx: DetectContext): Detector {
     return out;
   }
 
-  function distributed(service: string, w: ServiceWindow, now: number): Signal | undefined {
-    // Merging fifteen HyperLogLogs is the costly part; twice a minute is enough for a 15-minute window.
-    if (now - w.lastEvaluated < 30_000) return undefined;
-    w.lastEvaluated = now;
-    const cfg = ctx.config(service).credentialStuffing;
-    const failures = w.failures.sum(now);
-    const successes = w.successes.sum(now);
-    const ratio = failures / Math.max(1, failures + successes);
-    const key = `service:${service}`;
-    const learn = () => {
-      if (!firing.isFiring(key) && failures + successes >= MIN_LOGINS_TO_LEARN) w.failureRatio.update(ratio);
-    };
-    if (failures < cfg.distributedAttempts) {
-      learn();
-      return firing.isFiring(key) && failures < cfg.distributedAttempts / 2 ? firing.resolve(now, key, 'attack.credential_stuffing', `${service}: failed logins back to normal`) : undefined;
-    }
-    const usual = w.failureRatio.samples >= LEARNED_AFTER ? Math.max(RATIO_FLOOR, w.failureRatio.value) : undefined;
-    const ratioBar = usual === undefined ? UNLEARNED_RATIO : Math.min(MAX_RATIO_BAR, cfg.distributedFailureFactor * usual);
-    if (ratio < ratioBar) {
-      learn();
-      return undefined;
-    }
+  /** Many users and IPs, few tries each, mostly from new IPs; undefined when the failures are not shaped so. */
+  function attackShape(w: ServiceWindow, now: number, failures: number, cfg: DetectConfig['credentialStuffing']) {
     const users = new Hll();
     const ips = new Hll();
     const last = Math.floor(now / MINUTE);
@@ -154,12 +135,29 @@ export function createDetector(ctx: DetectContext): Detector {
     const distinctUsers = users.count();
     const distinctIps = ips.count();
     const newShare = w.failuresFromNew.sum(now) / failures;
-    const attackShaped =
+    const shaped =
       distinctUsers >= cfg.distributedUsers && distinctIps >= cfg.distributedIps && failures / distinctUsers <= cfg.distributedTriesPerUser && newShare >= cfg.newIpShare;
-    if (!attackShaped) {
-      learn();
-      return undefined;
+    return shaped ? { distinctUsers, distinctIps, newShare } : undefined;
+  }
+
+  function distributed(service: string, w: ServiceWindow, now: number): Signal | undefined {
+    // Merging fifteen HyperLogLogs is the costly part; twice a minute is enough for a 15-minute window.
+    if (now - w.lastEvaluated < 30_000) return undefined;
+    w.lastEvaluated = now;
+    const cfg = ctx.config(service).credentialStuffing;
+    const failures = w.failures.sum(now);
+    const successes = w.successes.sum(now);
+    const ratio = failures / Math.max(1, failures + successes);
+    const key = `service:${service}`;
+    const usual = w.failureRatio.samples >= LEARNED_AFTER ? Math.max(RATIO_FLOOR, w.failureRatio.value) : undefined;
+    const ratioBar = usual === undefined ? UNLEARNED_RATIO : Math.min(MAX_RATIO_BAR, cfg.distributedFailureFactor * usual);
+    const shape = failures >= cfg.distributedAttempts && ratio >= ratioBar ? attackShape(w, now, failures, cfg) : undefined;
+    if (!shape) {
+      // What is not an attack teaches the service's usual share of failed logins.
+      if (!firing.isFiring(key) && failures + successes >= MIN_LOGINS_TO_LEARN) w.failureRatio.update(ratio);
+      return firing.isFiring(key) && failures < cfg.distributedAttempts / 2 ? firing.resolve(now, key, 'attack.credential_stuffing', `${service}: failed logins back to normal`) : undefined;
     }
+    const { distinctUsers, distinctIps, newShare } = shape;
     return firing.fire(now, service, key, 'attack.credential_stuffing', 'critical', `${service}: ${failures} failed logins on ~${distinctUsers} users from ~${distinctIps} IPs in ${cfg.window / MINUTE} min, ${Math.round(newShare * 100)} % from IPs never seen before, ${Math.round(ratio * 100)} % of logins failing${usual === undefined ? '' : ` (usually ${Math.round(usual * 100)} %)`}`, () => ({
       ips: w.topIps.top(10),
       users: w.topUsers.top(10),
