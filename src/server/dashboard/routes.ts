@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../../clock.js';
 import { mapInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
-import type { CheckHistory } from '../../store/check-history.js';
+import type { CheckHistory, CheckStatus } from '../../store/check-history.js';
 import type { IncidentRepository } from '../../store/incident-repository.js';
 import type { OutboxRepository } from '../../store/outbox-repository.js';
 import { checkView, dayBars } from '../api/checks.js';
@@ -37,14 +37,13 @@ function sendPage(reply: FastifyReply, page: Html) {
 export function dashboardRoutes(opts: DashboardOptions) {
   const { history, incidents, clock } = opts;
 
-  /** Every check (or one) with its figures; its days and hours are added only when its row is drawn. */
-  const dashboardChecks = async (now: number, only?: number): Promise<ListedCheck[]> => {
+  /** Checks with their figures; the days and hours of each are added only when its row is drawn. */
+  const dashboardChecks = async (now: number, checks: CheckStatus[]): Promise<ListedCheck[]> => {
     const summaries = await history.summaries(now);
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
     await yieldToLoop();
-    const listed = history.list().filter((c) => only === undefined || c.key === only);
-    return mapInTurns(listed, (c) => {
+    return mapInTurns(checks, (c) => {
       const view = checkView(c, summaries.get(c.key));
       return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
     });
@@ -56,7 +55,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
 
     app.get('/', async (_req, reply) => {
       const now = clock.now();
-      const checks = await dashboardChecks(now);
+      const checks = await dashboardChecks(now, history.list());
       await yieldToLoop();
       const open = incidents.list({ state: 'open', limit: 200 });
       const recent = incidents
@@ -91,7 +90,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
       const found = history.get(req.params.id);
       if (!found) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
       const now = clock.now();
-      const [listed] = await dashboardChecks(now, found.key);
+      const [listed] = await dashboardChecks(now, [found]);
       const minutes = history.rollups(found.key, 60, now - 86_400_000, now, 1440).map((p) => ({ ts: p.ts, avgMs: p.latencyMs?.avg ?? null, uptime: p.uptime }));
       const recent = history.latest(found.key, 20);
       return sendPage(reply, checkPage({ now, check: listed!.detail(), minutes, recent }));
