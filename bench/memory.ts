@@ -5,12 +5,9 @@ const CHECKS = 1_000;
 const SECONDS = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The launch README advises for small hosts: a young generation of 2 × 2 MB instead of up to 2 × 16 MB. */
-const SMALL_HOST = '--max-semi-space-size=2';
-
 /** Peak RSS of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise. */
-async function peakRss(config: string, nodeOptions: string | undefined): Promise<number[]> {
-  const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'warn'], nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
+async function peakRss(config: string): Promise<number[]> {
+  const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'warn']);
   try {
     await sleep(5_000);
     const samples: number[] = [];
@@ -24,7 +21,7 @@ async function peakRss(config: string, nodeOptions: string | undefined): Promise
   }
 }
 
-/** RSS of picket with 1,000 checks, launched plainly and as README advises for small hosts, beside a bare Node server's. */
+/** RSS of `picket start` with 1,000 checks, launched plainly, beside a bare Node server's. */
 export async function run(): Promise<Figure[]> {
   const target = await startTarget();
   const checks = Array.from({ length: CHECKS }, (_, i) => `- { id: c-${i}, service: auth, kind: http, url: "${target.http}/c${i}", interval: 5s }\n`).join('');
@@ -32,25 +29,20 @@ export async function run(): Promise<Figure[]> {
   await bare.waitFor(/"url"/);
   try {
     const bareMb = rssMb(bare.process.pid!);
-    const figures: Figure[] = [];
-    for (const [label, nodeOptions] of [
-      ['memory', undefined],
-      ['memory (small host)', SMALL_HOST],
-    ] as const) {
-      const samples = await peakRss(picketConfig('services:\n  auth: {}\n', checks).config, nodeOptions);
-      const peak = Math.max(...samples);
-      figures.push({
-        figure: label,
-        how: `picket start${nodeOptions ? ` with NODE_OPTIONS=${nodeOptions}` : ''}, ${CHECKS} HTTP checks every 5 s, ${SECONDS} s, idle otherwise; peak RSS of 5 s samples`,
+    const samples = await peakRss(picketConfig('services:\n  auth: {}\n', checks).config);
+    const peak = Math.max(...samples);
+    return [
+      {
+        figure: 'memory',
+        how: `picket start, ${CHECKS} HTTP checks every 5 s, ${SECONDS} s, idle otherwise; peak RSS of 5 s samples`,
         value: `${fmt(peak)} MB`,
         baseline: `bare node:http server ${fmt(bareMb)} MB`,
         ratio: peak / bareMb,
         target: '≤ 120 MB',
         pass: peak <= 120,
         note: `RSS samples (MB): ${samples.map((x) => Math.round(x)).join(', ')}`,
-      });
-    }
-    return figures;
+      },
+    ];
   } finally {
     await bare.stop();
     target.stop();

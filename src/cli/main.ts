@@ -1,15 +1,6 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { LOG_LEVELS } from '../log.js';
-import { packageInfo } from '../package-info.js';
-import { commands } from './index.js';
+import { sizeHeapFor } from './heap-size.js';
 
-const program = new Command('picket')
-  .description('Watches the security-critical surface of an HTTP API: probes, webhooks, telemetry, incidents, pages.')
-  .version(packageInfo.version)
-  .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
-  .showHelpAfterError();
-
-for (const command of commands) command.register(program);
-
-await program.parseAsync(process.argv);
+// The heap is sized before the rest of picket is loaded: loading it is enough to grow the young generation.
+sizeHeapFor(process.argv.slice(2));
+await import('./program.js');

@@ -1,4 +1,3 @@
-import v8 from 'node:v8';
 import type { Logger } from '../log.js';
 
 export const STOP_TIMEOUT_MS = 10_000;
@@ -14,7 +13,6 @@ interface Running {
  * stuck. Handlers are installed before starting, so a signal that arrives during start-up is never fatal.
  */
 export async function runUntilSignal(logger: Logger, start: () => Promise<Running>): Promise<void> {
-  keepHeapNearLive();
   let running: Running | undefined;
   let stopRequested: NodeJS.Signals | undefined;
   let stopping = false;
@@ -73,13 +71,4 @@ export async function runUntilSignal(logger: Logger, start: () => Promise<Runnin
     process.off('SIGTERM', onStopSignal);
     process.off('SIGHUP', onHangup);
   }
-}
-
-/**
- * A long-running picket shares its machine with the API it watches, so its heap stays close to what is live: old
- * space grows 20 % past the live size between full collections instead of up to 4×. With 1,000 checks that is about
- * 50 MB less resident memory for about half a percent more CPU in full collections (`npm run bench -- memory`).
- */
-function keepHeapNearLive(): void {
-  v8.setFlagsFromString('--heap-growing-percent=20');
 }
