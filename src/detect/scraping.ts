@@ -73,13 +73,18 @@ export function createDetector(ctx: DetectContext): Detector {
       light.lastId = id;
     }
     if (!light.reader && light.count < UPGRADE_AT) return undefined;
+    // A network or an ASN as a whole counts only when it walks ids in sequence: many people of one ISP reading many
+    // different resources is a busy day, not a scraper. So only an IP or a user keeps the resources it read.
+    const broadCounts = kind === 'ip' || kind === 'user';
     const r = (light.reader ??= { requests: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.window / MINUTE))), users: new Set(), resources: new Map(), lastEvaluated: 0 });
     r.requests.add(o.ts);
-    if (o.user && r.users.size < 3) r.users.add(o.user);
-    const resource = o.resource ?? o.route;
-    if (r.resources.has(resource)) r.resources.delete(resource);
-    else if (r.resources.size >= cfg.resources * 2) r.resources.delete(r.resources.keys().next().value!);
-    r.resources.set(resource, o.ts);
+    if (broadCounts) {
+      if (o.user && r.users.size < 3) r.users.add(o.user);
+      const resource = o.resource ?? o.route;
+      if (r.resources.has(resource)) r.resources.delete(resource);
+      else if (r.resources.size >= cfg.resources * 2) r.resources.delete(r.resources.keys().next().value!);
+      r.resources.set(resource, o.ts);
+    }
     const requests = Math.max(r.requests.sum(o.ts), light.count);
     if (requests < Math.min(cfg.requests, cfg.sequential) || o.ts - r.lastEvaluated < 10_000) return undefined;
     r.lastEvaluated = o.ts;
@@ -89,11 +94,9 @@ export function createDetector(ctx: DetectContext): Detector {
       else distinct++;
     }
     const sequential = light.run >= cfg.sequential;
-    const broad = requests >= cfg.requests && distinct >= cfg.resources;
-    // A network or an ASN as a whole counts only when it walks ids in sequence: many people of one ISP reading many
-    // different resources is a busy day, not a scraper. Broad reading from an address several users share (an
-    // office behind NAT) is those users, not a scraper.
-    if (!(sequential || (broad && (kind === 'ip' || kind === 'user') && r.users.size < 3))) return undefined;
+    // Broad reading from an address several users share (an office behind NAT) is those users, not a scraper.
+    const broad = broadCounts && requests >= cfg.requests && distinct >= cfg.resources && r.users.size < 3;
+    if (!(sequential || broad)) return undefined;
     const key = `${kind}:${value}`;
     const crawler = crawlerOf(o);
     if (crawler) {

@@ -170,12 +170,12 @@ const ROWS = 2;
 const WIDTH = 8192;
 
 /**
- * Approximate counts per key hash over the last two slots (a count-min sketch, 2 × 8192 counters, this slot's and the
- * previous one's side by side so one cache line holds both): never undercounts.
+ * Approximate counts per key hash over the last two slots (a count-min sketch, 2 × 8192 counters for this slot and as
+ * many for the previous one): never undercounts.
  */
 class RecentCounter {
-  /** Cell i's count in this slot at 2i, in the previous slot at 2i + 1. */
-  private readonly cells = new Uint32Array(ROWS * WIDTH * 2);
+  private current = new Uint32Array(ROWS * WIDTH);
+  private previous = new Uint32Array(ROWS * WIDTH);
   private slot = -1;
 
   constructor(private readonly slotMs: number) {}
@@ -184,20 +184,21 @@ class RecentCounter {
   add(h: number, ts: number, n: number): number {
     const slot = Math.floor(ts / this.slotMs);
     if (slot !== this.slot) {
-      const keep = slot === this.slot + 1;
-      for (let i = 0; i < this.cells.length; i += 2) {
-        this.cells[i + 1] = keep ? this.cells[i]! : 0;
-        this.cells[i] = 0;
-      }
+      // Swapped and cleared whole (a memset), not cell by cell: slots turn over every minute of traffic time, and a
+      // replay covers a day of it in seconds.
+      const kept = this.current;
+      this.current = this.previous;
+      this.previous = kept;
+      if (slot !== this.slot + 1) kept.fill(0);
+      this.current.fill(0);
       this.slot = slot;
     }
     let min = Infinity;
     for (let r = 0; r < ROWS; r++) {
       // Derive the row's index from one hash (Kirsch–Mitzenmacher double hashing).
       // A mask, not `%`: on an unsigned 32-bit value `%` is a floating-point remainder.
-      const i = 2 * (r * WIDTH + ((h + Math.imul(r, (h >>> 16) | 1)) & (WIDTH - 1)));
-      this.cells[i]! += n;
-      const c = this.cells[i]! + this.cells[i + 1]!;
+      const i = r * WIDTH + ((h + Math.imul(r, (h >>> 16) | 1)) & (WIDTH - 1));
+      const c = (this.current[i]! += n) + this.previous[i]!;
       if (c < min) min = c;
     }
     return min;
