@@ -1,18 +1,50 @@
 import v8 from 'node:v8';
+import { performance } from 'node:perf_hooks';
+
+const LONG_RUNNING = new Set(['start', 'demo']);
+
+/**
+ * How often the load is looked at, and for how many looks in a row it must stay high before the young generation may
+ * grow: a flood is answered within a second. Looking starts once start-up (loading, migrations, the first probes) is over.
+ */
+const LOAD_CHECK_MS = 500;
+const BUSY_LOOKS = 2;
+const START_UP_MS = 5_000;
+/** Share of the time the event loop was busy that counts as heavy load (a webhook flood, not 1,000 checks probing). */
+const BUSY_UTILIZATION = 0.5;
 
 /**
  * A long-running picket (`start`, `demo`) shares its machine with the API it watches, so its heap stays close to
- * what is live: old space grows 20 % past the live size between full collections instead of up to 4×, and the
- * young generation keeps its initial 2 × 1 MB instead of doubling up to 2 × 16 MB under steady probing. Its maximum
- * can only be set on Node's command line, its growth factor at any time, but a young generation that has grown does
- * not shrink back: so main.ts calls this before it loads any other module. With 1,000 checks every 5 s that is
- * about 25 MB less resident memory (`npm run bench -- memory`) for no CPU difference measured. One-shot commands such
- * as `replay` keep V8's defaults, which suit bursts.
+ * what is live. Old space grows 20 % past the live size between full collections instead of up to 4×. The young
+ * generation keeps its initial 2 × 1 MB while picket only probes, instead of doubling up to 2 × 16 MB as V8 lets it
+ * under any steady work: with 1,000 checks every 5 s that is about 25 MB less resident memory for no CPU difference
+ * measured (`npm run bench -- memory`). Under heavy load (the event loop busy half the time or more for a few seconds
+ * in a row, looked at twice a second) it may grow again, because a small one promotes in-flight requests to old space and costs a webhook
+ * flood 10–15 % of its throughput.
+ *
+ * V8 lets the young generation's maximum be set only on Node's command line, but its growth factor at any time. A
+ * young generation that has grown does not shrink back, and loading picket is enough to grow it: so main.ts calls
+ * this before it loads any other module. One-shot commands such as `replay` keep V8's defaults, which suit bursts.
  */
-const LONG_RUNNING = new Set(['start', 'demo']);
-
-export function sizeHeapFor(args: readonly string[]): void {
+export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: number; startUpMs?: number } = {}): void {
   if (!args.some((arg) => LONG_RUNNING.has(arg))) return;
   v8.setFlagsFromString('--heap-growing-percent=20');
   v8.setFlagsFromString('--semi-space-growth-factor=1');
+  let busyLooks = 0;
+  let growing = false;
+  let last = performance.eventLoopUtilization();
+  const look = () => {
+    const now = performance.eventLoopUtilization();
+    busyLooks = performance.eventLoopUtilization(now, last).utilization >= BUSY_UTILIZATION ? busyLooks + 1 : 0;
+    last = now;
+    const grow = busyLooks >= BUSY_LOOKS;
+    if (grow !== growing) {
+      growing = grow;
+      v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+    }
+  };
+  setTimeout(() => {
+    last = performance.eventLoopUtilization();
+    setInterval(look, opts.checkEveryMs ?? LOAD_CHECK_MS).unref();
+  }, opts.startUpMs ?? START_UP_MS).unref();
 }
