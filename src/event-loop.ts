@@ -3,17 +3,71 @@ export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Calls `fn` on every item, `perTurn` items per turn of the event loop. */
-export async function eachInTurns<T>(items: readonly T[], fn: (item: T) => void, perTurn = 250): Promise<void> {
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % perTurn === 0) await yieldToLoop();
-    fn(items[i]!);
-  }
-}
-
 /** `items.map(fn)`, `perTurn` items per turn of the event loop. */
 export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R, perTurn = 250): Promise<R[]> {
   const out: R[] = [];
-  await eachInTurns(items, (item) => out.push(fn(item)), perTurn);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % perTurn === 0) await yieldToLoop();
+    out.push(fn(items[i]!));
+  }
   return out;
+}
+
+interface QueuedWork<T> {
+  items: readonly T[];
+  next: number;
+  done(): void;
+  failed(err: unknown): void;
+}
+
+/**
+ * Work handed in by many callers, done in the order it arrived, at most `perTurn` items per turn of the event loop
+ * in all. Each caller yielding on its own would not do: eight requests in flight would each run their share in the
+ * same turn, and the turn would be eight times as long.
+ */
+export class TurnQueue<T> {
+  private readonly queue: QueuedWork<T>[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly fn: (item: T) => void,
+    private readonly perTurn = 250,
+  ) {}
+
+  /** Resolves once `fn` has been called on every item; rejects with the first error `fn` throws on them. */
+  run(items: readonly T[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    return new Promise((done, failed) => {
+      this.queue.push({ items, next: 0, done, failed });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    let budget = this.perTurn;
+    while (budget > 0 && this.queue.length > 0) {
+      const work = this.queue[0]!;
+      const end = Math.min(work.items.length, work.next + budget);
+      budget -= end - work.next;
+      try {
+        while (work.next < end) this.fn(work.items[work.next++]!);
+      } catch (err) {
+        this.queue.shift();
+        work.failed(err);
+        continue;
+      }
+      if (work.next === work.items.length) {
+        this.queue.shift();
+        work.done();
+      }
+    }
+    if (this.queue.length > 0) this.schedule();
+  }
 }

@@ -28,8 +28,7 @@ const BUSY_UTILIZATION = 0.5;
  */
 export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: number; startUpMs?: number } = {}): void {
   if (!args.some((arg) => LONG_RUNNING.has(arg))) return;
-  v8.setFlagsFromString('--heap-growing-percent=20');
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  setHeapSizing('lean');
   let busyLooks = 0;
   let growing = false;
   let last = performance.eventLoopUtilization();
@@ -40,11 +39,17 @@ export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: numb
     const grow = busyLooks >= BUSY_LOOKS;
     if (grow !== growing) {
       growing = grow;
-      v8.setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+      setHeapSizing(grow ? 'busy' : 'lean');
     }
   };
   setTimeout(() => {
     last = performance.eventLoopUtilization();
     setInterval(look, opts.checkEveryMs ?? LOAD_CHECK_MS).unref();
   }, opts.startUpMs ?? START_UP_MS).unref();
+}
+
+/** Lean: the settings above. Busy: V8's own (old space grown by a factor it picks from GC speed, young space doubling). */
+function setHeapSizing(mode: 'lean' | 'busy'): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${mode === 'lean' ? 20 : 0}`);
+  v8.setFlagsFromString(`--semi-space-growth-factor=${mode === 'lean' ? 1 : 2}`);
 }

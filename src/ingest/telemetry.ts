@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { secureEqual } from '../secure-compare.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { AuthFailureRecord, TelemetryAggregate, TelemetryBatch } from '../store/ingest-repository.js';
-import { eachInTurns } from '../event-loop.js';
+import { TurnQueue } from '../event-loop.js';
 import { validateRecord } from '../telemetry-record.js';
 import { bodyKind } from './body-kind.js';
 import { HttpError } from '../http-error.js';
@@ -39,6 +39,7 @@ export class TelemetryIngest {
   private readonly evidenceCount = new Map<string, number>();
   readonly counts = { accepted: 0, rejected: 0, refused: 0 };
   private readonly serviceOf = (route: string) => this.opts.matcher.forRoute(route);
+  private readonly detecting = new TurnQueue<RequestObservation>((o) => this.opts.onObservation(o));
 
   constructor(private readonly opts: TelemetryOptions) {
     this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), maxDelayMs: 0, maxItems: 64 });
@@ -95,8 +96,9 @@ export class TelemetryIngest {
     }
     this.counts.accepted += observations.length;
     this.counts.rejected += rejected;
-    // A batch of a thousand records through every detector is more than one turn of the event loop should hold.
-    await eachInTurns(observations, (o) => this.opts.onObservation(o));
+    // A batch of a thousand records through every detector is more than one turn of the event loop should hold, and
+    // so are the parts of several batches in flight together: one queue takes them in turn.
+    await this.detecting.run(observations);
     return { accepted: observations.length, rejected, errors };
   }
 

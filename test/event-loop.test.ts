@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { mapInTurns, TurnQueue } from '../src/event-loop.js';
+
+/** Records which items ran, and how many ran in each turn of the event loop. */
+function recorder() {
+  const seen: number[] = [];
+  const perTurn: number[] = [];
+  let inTurn = false;
+  return {
+    seen,
+    perTurn,
+    note(item: number) {
+      if (!inTurn) {
+        inTurn = true;
+        perTurn.push(0);
+        setImmediate(() => (inTurn = false));
+      }
+      perTurn[perTurn.length - 1]!++;
+      seen.push(item);
+    },
+  };
+}
+
+describe('TurnQueue', () => {
+  it('does the work of several callers in arrival order, at most perTurn items per turn in all', async () => {
+    const r = recorder();
+    const queue = new TurnQueue<number>((n) => r.note(n), 3);
+    await Promise.all([queue.run([1, 2, 3, 4, 5]), queue.run([6, 7, 8]), queue.run([])]);
+    expect(r.seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(r.perTurn).toEqual([3, 3, 2]);
+  });
+
+  it('resolves a caller only once all its items are done', async () => {
+    const r = recorder();
+    const queue = new TurnQueue<number>((n) => r.note(n), 2);
+    let done = false;
+    const run = queue.run([1, 2, 3]).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.seen).toEqual([1, 2]);
+    expect(done).toBe(false);
+    await run;
+    expect(r.seen).toEqual([1, 2, 3]);
+  });
+
+  it("fails only the caller whose item threw, and goes on with the others' work", async () => {
+    const r = recorder();
+    const queue = new TurnQueue<number>((n) => {
+      if (n === 2) throw new Error('bad item');
+      r.note(n);
+    }, 10);
+    const results = await Promise.allSettled([queue.run([1, 2, 3]), queue.run([4, 5])]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('bad item') });
+    expect(results[1]).toMatchObject({ status: 'fulfilled' });
+    expect(r.seen).toEqual([1, 4, 5]);
+  });
+});
+
+describe('mapInTurns', () => {
+  it('maps every item, perTurn items per turn', async () => {
+    const r = recorder();
+    expect(await mapInTurns([1, 2, 3, 4, 5], (n) => (r.note(n), n * 2), 2)).toEqual([2, 4, 6, 8, 10]);
+    expect(r.perTurn).toEqual([2, 2, 1]);
+  });
+});
