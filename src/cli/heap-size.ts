@@ -19,7 +19,7 @@ const BUSY_UTILIZATION = 0.5;
  * and the young generation keeps its initial 2 × 1 MB instead of doubling up to 2 × 16 MB as V8 lets it under any
  * steady work. With 1,000 checks every 5 s that is about 110 MB resident instead of 140–210 MB, for no CPU difference
  * measured (`npm run bench -- memory`). Under heavy load (the event loop busy half the time or more for a second) V8
- * sizes the heap its own way again: with the lean settings a telemetry flood spends a third of its time in full
+ * sizes the heap its own way again: with the lean settings a telemetry flood loses a third of its throughput to full
  * collections, and a webhook flood loses 10–15 % of its throughput.
  *
  * V8 lets the young generation's maximum be set only on Node's command line, but its growth factor at any time. A
