@@ -32,9 +32,10 @@ function youngGenerationAfter(args: string[], busyMs: number): number {
 }
 
 describe('sizeHeapFor', () => {
+  // Light load is kept well below the busy share: the suite runs beside other tests, which stretch every busy turn.
   it('keeps the young generation at its initial size while a long-running command is lightly loaded', () => {
-    expect(youngGenerationAfter(['--log-level', 'warn', 'start', '--config', 'picket.yaml'], 6)).toBeLessThanOrEqual(2);
-    expect(youngGenerationAfter(['demo'], 6)).toBeLessThanOrEqual(2);
+    expect(youngGenerationAfter(['--log-level', 'warn', 'start', '--config', 'picket.yaml'], 3)).toBeLessThanOrEqual(2);
+    expect(youngGenerationAfter(['demo'], 3)).toBeLessThanOrEqual(2);
   });
 
   it('lets it grow under heavy load', () => {
@@ -42,6 +43,6 @@ describe('sizeHeapFor', () => {
   });
 
   it("leaves V8's defaults to one-shot commands", () => {
-    expect(youngGenerationAfter(['replay', 'traffic.ndjson'], 6)).toBeGreaterThan(2);
+    expect(youngGenerationAfter(['replay', 'traffic.ndjson'], 3)).toBeGreaterThan(2);
   });
 });

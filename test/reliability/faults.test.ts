@@ -139,7 +139,7 @@ describe('misbehaving targets', () => {
     const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
     expect(sorted.length).toBeGreaterThan(1_000);
     // The misbehaving server shares this process and the test suite shares the machine, so the bound is loose:
-    // what it rules out is runs held up for the length of a timeout. `npm run bench` measures lateness precisely.
-    expect(p99, `p99 lateness ${p99} ms`).toBeLessThan(250);
+    // what it rules out is runs held up for the length of a timeout (1.5 s). `npm run bench` measures lateness precisely.
+    expect(p99, `p99 lateness ${p99} ms`).toBeLessThan(500);
   }, 30_000);
 });
