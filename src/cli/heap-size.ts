@@ -1,5 +1,4 @@
 import v8 from 'node:v8';
-import { performance } from 'node:perf_hooks';
 
 const LONG_RUNNING = new Set(['start', 'demo']);
 
@@ -10,15 +9,19 @@ const LONG_RUNNING = new Set(['start', 'demo']);
 const LOAD_CHECK_MS = 500;
 const BUSY_LOOKS = 2;
 const START_UP_MS = 5_000;
-/** Share of the time the event loop was busy that counts as heavy load (a webhook flood, not 1,000 checks probing). */
-const BUSY_UTILIZATION = 0.5;
+/**
+ * Share of one core's time spent by picket that counts as heavy load: a flood keeps it near 1, while 1,000 checks
+ * every 5 s take a quarter. CPU time, not event-loop utilization: on a core shared with other processes the loop looks
+ * busy for as long as it waits to be scheduled.
+ */
+const BUSY_CPU_SHARE = 0.7;
 
 /**
  * A long-running picket (`start`, `demo`) shares its machine with the API it watches, so while it only probes its heap
  * stays close to what is live: old space grows 20 % past the live size between full collections instead of up to 4×,
  * and the young generation keeps its initial 2 × 1 MB instead of doubling up to 2 × 16 MB as V8 lets it under any
  * steady work. With 1,000 checks every 5 s that is about 110 MB resident instead of 140–210 MB, for no CPU difference
- * measured (`npm run bench -- memory`). Under heavy load (the event loop busy half the time or more for a second) V8
+ * measured (`npm run bench -- memory`). Under heavy load (picket taking 70 % of a core or more for a second) V8
  * sizes the heap its own way again: with the lean settings a telemetry flood loses a third of its throughput to full
  * collections, and a webhook flood loses 10–15 % of its throughput.
  *
@@ -26,30 +29,39 @@ const BUSY_UTILIZATION = 0.5;
  * young generation that has grown does not shrink back, and loading picket is enough to grow it: so main.ts calls
  * this before it loads any other module. One-shot commands such as `replay` keep V8's defaults, which suit bursts.
  */
-export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: number; startUpMs?: number } = {}): void {
+export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: number; startUpMs?: number; busyCpuShare?: number } = {}): void {
   if (!args.some((arg) => LONG_RUNNING.has(arg))) return;
-  setHeapSizing('lean');
+  let mode: HeapSizing = 'lean';
+  setHeapSizing(mode);
+  // A worker thread starting up puts V8's flags back to the command line's (the store's checkpointer is one).
+  process.on('worker', (worker) => worker.once('online', () => setHeapSizing(mode)));
   let busyLooks = 0;
-  let growing = false;
-  let last = performance.eventLoopUtilization();
+  const cpuMs = () => {
+    const cpu = process.cpuUsage();
+    return (cpu.user + cpu.system) / 1000;
+  };
+  let lastCpuMs = 0;
+  let lastAt = 0;
   const look = () => {
-    const now = performance.eventLoopUtilization();
-    busyLooks = performance.eventLoopUtilization(now, last).utilization >= BUSY_UTILIZATION ? busyLooks + 1 : 0;
-    last = now;
-    const grow = busyLooks >= BUSY_LOOKS;
-    if (grow !== growing) {
-      growing = grow;
-      setHeapSizing(grow ? 'busy' : 'lean');
-    }
+    const now = Date.now();
+    const used = cpuMs();
+    busyLooks = (used - lastCpuMs) / Math.max(1, now - lastAt) >= (opts.busyCpuShare ?? BUSY_CPU_SHARE) ? busyLooks + 1 : 0;
+    lastCpuMs = used;
+    lastAt = now;
+    const wanted: HeapSizing = busyLooks >= BUSY_LOOKS ? 'busy' : 'lean';
+    if (wanted !== mode) setHeapSizing((mode = wanted));
   };
   setTimeout(() => {
-    last = performance.eventLoopUtilization();
+    lastCpuMs = cpuMs();
+    lastAt = Date.now();
     setInterval(look, opts.checkEveryMs ?? LOAD_CHECK_MS).unref();
   }, opts.startUpMs ?? START_UP_MS).unref();
 }
 
 /** Lean: the settings above. Busy: V8's own (old space grown by a factor it picks from GC speed, young space doubling). */
-function setHeapSizing(mode: 'lean' | 'busy'): void {
+type HeapSizing = 'lean' | 'busy';
+
+function setHeapSizing(mode: HeapSizing): void {
   v8.setFlagsFromString(`--heap-growing-percent=${mode === 'lean' ? 20 : 0}`);
   v8.setFlagsFromString(`--semi-space-growth-factor=${mode === 'lean' ? 1 : 2}`);
 }

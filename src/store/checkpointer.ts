@@ -20,6 +20,8 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(
 export class Checkpointer {
   private readonly worker: Worker;
   lastError: string | undefined;
+  /** Resolves once the thread runs (or has failed to start: checkpoints then fall back to the main connection). */
+  readonly started: Promise<void>;
 
   constructor(file: string, intervalMs = 500) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -27,7 +29,11 @@ export class Checkpointer {
     this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (m: { error?: string }) => (this.lastError = m.error));
     this.worker.on('error', (err) => (this.lastError = err.message));
-    this.worker.unref();
+    // Referenced until it runs, so a caller awaiting `started` keeps the process alive; never after.
+    this.started = new Promise<void>((resolve) => {
+      this.worker.once('online', resolve);
+      this.worker.once('exit', () => resolve());
+    }).then(() => void this.worker.unref());
   }
 
   async stop(): Promise<void> {

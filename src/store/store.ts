@@ -46,6 +46,11 @@ export class Store {
     return new Store(db, file);
   }
 
+  /** Resolves once the store's background work (the checkpointer's thread) has started. */
+  started(): Promise<void> {
+    return this.checkpointer?.started ?? Promise.resolve();
+  }
+
   /** Applies pending migrations and reports which ones ran. */
   static migrate(file: string): Migration[] {
     const db = openDatabase(file);
