@@ -20,7 +20,7 @@ const BUSY_CPU_SHARE = 0.7;
  * A long-running picket (`start`, `demo`) shares its machine with the API it watches, so while it only probes its heap
  * stays close to what is live: old space grows 20 % past the live size between full collections instead of up to 4×,
  * and the young generation keeps its initial 2 × 1 MB instead of doubling up to 2 × 16 MB as V8 lets it under any
- * steady work. With 1,000 checks every 5 s that is about 110 MB resident instead of 140–210 MB, for no CPU difference
+ * steady work. With 1,000 checks every 5 s that is about 115 MB resident instead of 140–210 MB, for no CPU difference
  * measured (`npm run bench -- memory`). Under heavy load (picket taking 70 % of a core or more for a second) V8
  * sizes the heap its own way again: with the lean settings a telemetry flood loses a third of its throughput to full
  * collections, and a webhook flood loses 10–15 % of its throughput.
