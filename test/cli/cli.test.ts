@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { CLI, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir, writeTree } from '../helpers/temp.js';
 
 describe('picket CLI', () => {
@@ -51,6 +52,12 @@ describe('picket CLI', () => {
     const out = tempDir();
     await runCli(['schema', '--out', out]);
     expect(existsSync(path.join(out, 'picket.schema.json')) && existsSync(path.join(out, 'checks.schema.json'))).toBe(true);
+  });
+
+  it('ends quietly when the reader of its output stops early', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" schema | head -c 10`], { encoding: 'utf8' });
+    expect(r.stdout).toHaveLength(10);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 
   it('start refuses to run on an invalid config, with file:line errors on stderr', async () => {
