@@ -5,8 +5,8 @@ const CHECKS = 1_000;
 const SECONDS = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Peak RSS of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise. */
-async function peakRss(config: string): Promise<number[]> {
+/** RSS samples of `picket start` probing 1,000 checks every 5 s for a minute, idle otherwise. */
+async function rssSamples(config: string): Promise<number[]> {
   const picket = spawnPinned(0, [CLI, 'start', '--config', config, '--log-level', 'warn']);
   try {
     await sleep(5_000);
@@ -29,7 +29,7 @@ export async function run(): Promise<Figure[]> {
   await bare.waitFor(/"url"/);
   try {
     const bareMb = rssMb(bare.process.pid!);
-    const samples = await peakRss(picketConfig('services:\n  auth: {}\n', checks).config);
+    const samples = await rssSamples(picketConfig('services:\n  auth: {}\n', checks).config);
     const peak = Math.max(...samples);
     return [
       {

@@ -59,8 +59,9 @@ export async function startRuntime(config: PicketConfig, opts: RuntimeOptions): 
   const clock = opts.clock ?? systemClock;
   const dbPath = path.resolve(config.dir, config.storage.path);
   const store = Store.open(dbPath);
-  // A worker thread starting up puts V8's flags back to the command line's, and picket sets its heap sizing again only
-  // once the thread runs (cli/heap-size.ts): so the thread starts before the busy rest of start-up, not during it.
+  // The checkpointer's thread is running before the busy rest of start-up: a worker thread starting up puts V8's
+  // flags back to the command line's, and they are set again only once the thread is online, which a busy start-up
+  // would delay by a second of allocation.
   await store.started();
   logger.info({ db: dbPath }, 'store open');
 

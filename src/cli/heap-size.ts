@@ -35,26 +35,21 @@ export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: numb
   setHeapSizing(mode);
   // A worker thread starting up puts V8's flags back to the command line's (the store's checkpointer is one).
   process.on('worker', (worker) => worker.once('online', () => setHeapSizing(mode)));
-  let busyLooks = 0;
-  const cpuMs = () => {
+  const busyShare = opts.busyCpuShare ?? BUSY_CPU_SHARE;
+  const sample = () => {
     const cpu = process.cpuUsage();
-    return (cpu.user + cpu.system) / 1000;
-  };
-  let lastCpuMs = 0;
-  let lastAt = 0;
-  const look = () => {
-    const now = Date.now();
-    const used = cpuMs();
-    busyLooks = (used - lastCpuMs) / Math.max(1, now - lastAt) >= (opts.busyCpuShare ?? BUSY_CPU_SHARE) ? busyLooks + 1 : 0;
-    lastCpuMs = used;
-    lastAt = now;
-    const wanted: HeapSizing = busyLooks >= BUSY_LOOKS ? 'busy' : 'lean';
-    if (wanted !== mode) setHeapSizing((mode = wanted));
+    return { cpuMs: (cpu.user + cpu.system) / 1000, at: Date.now() };
   };
   setTimeout(() => {
-    lastCpuMs = cpuMs();
-    lastAt = Date.now();
-    setInterval(look, opts.checkEveryMs ?? LOAD_CHECK_MS).unref();
+    let last = sample();
+    let busyLooks = 0;
+    setInterval(() => {
+      const now = sample();
+      busyLooks = (now.cpuMs - last.cpuMs) / Math.max(1, now.at - last.at) >= busyShare ? busyLooks + 1 : 0;
+      last = now;
+      const wanted: HeapSizing = busyLooks >= BUSY_LOOKS ? 'busy' : 'lean';
+      if (wanted !== mode) setHeapSizing((mode = wanted));
+    }, opts.checkEveryMs ?? LOAD_CHECK_MS).unref();
   }, opts.startUpMs ?? START_UP_MS).unref();
 }
 

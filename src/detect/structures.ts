@@ -264,7 +264,12 @@ export class BusyKeys<K extends string | number, V> {
   }
 
   private mark(h: number): void {
-    for (const bit of [h & (FILTER_BITS - 1), secondBit(h)]) this.filter[bit >>> 5]! |= 1 << (bit & 31);
+    this.setBit(h & (FILTER_BITS - 1));
+    this.setBit(secondBit(h));
+  }
+
+  private setBit(bit: number): void {
+    this.filter[bit >>> 5]! |= 1 << (bit & 31);
   }
 
   private isMarked(bit: number): boolean {

@@ -123,8 +123,12 @@ interface WindowRows {
 
 const NO_ROWS: readonly RollupRow[] = [];
 
-/** Every check key with rows in the window. */
-function* keysOf(w: WindowRows): Generator<number> {
+/** Every check key with rows in the window, or only `only` when it has any. */
+function* keysOf(w: WindowRows, only?: number): Generator<number> {
+  if (only !== undefined) {
+    if (w.settled.rows.has(only) || w.live.has(only)) yield only;
+    return;
+  }
   yield* w.settled.rows.keys();
   for (const key of w.live.keys()) if (!w.settled.rows.has(key)) yield key;
 }
@@ -140,14 +144,15 @@ const SETTLE_CHUNK = 50;
 
 const CHECK_COLUMNS = 'key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings';
 
+/** A copy of `base` (or an empty histogram) with the rows' histograms added `weight` times; `base` is left as it is. */
+function histogramWith(base: DenseHistogram | undefined, rows: Iterable<RollupRow>, weight = 1): DenseHistogram {
+  const hist = base?.slice() ?? denseHistogram();
+  for (const r of rows) addEncoded(hist, r.hist, weight);
+  return hist;
+}
+
 function mergedHistograms(rows: Map<number, RollupRow[]>): Map<number, DenseHistogram> {
-  const out = new Map<number, DenseHistogram>();
-  for (const [key, list] of rows) {
-    const hist = denseHistogram();
-    for (const r of list) addEncoded(hist, r.hist);
-    out.set(key, hist);
-  }
-  return out;
+  return new Map([...rows].map(([key, list]) => [key, histogramWith(undefined, list)]));
 }
 
 const emptySummary = (): CheckSummary => ({
@@ -252,22 +257,14 @@ export class CheckHistory {
     const merged = previous.merged && new Map(previous.merged);
     for (const [key, list] of previous.rows) {
       const kept = list.filter((r) => r.bucket >= from);
-      if (merged && kept.length < list.length) {
-        const hist = merged.get(key)!.slice();
-        for (const r of list) if (r.bucket < from) addEncoded(hist, r.hist, -1);
-        merged.set(key, hist);
-      }
+      if (merged && kept.length < list.length) merged.set(key, histogramWith(merged.get(key), list.filter((r) => r.bucket < from), -1));
       if (kept.length > 0) rows.set(key, kept);
     }
     for (const [key, added] of this.readRollups(resolution, previous.to, to)) {
       const list = rows.get(key);
       if (list) list.push(...added);
       else rows.set(key, added);
-      if (merged) {
-        const hist = merged.get(key)?.slice() ?? denseHistogram();
-        for (const r of added) addEncoded(hist, r.hist);
-        merged.set(key, hist);
-      }
+      if (merged) merged.set(key, histogramWith(merged.get(key), added));
     }
     return { from, to, rows, merged };
   }
@@ -295,13 +292,16 @@ export class CheckHistory {
     return out;
   }
 
-  /** Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles of every configured check, by key. */
-  async summaries(now: number): Promise<Map<number, CheckSummary>> {
+  /**
+   * Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles of every configured check, by key, or of
+   * the check `only` alone.
+   */
+  async summaries(now: number, only?: number): Promise<Map<number, CheckSummary>> {
     const out = new Map<number, CheckSummary>();
     const d7 = firstDay(now, 7);
     const d30 = firstDay(now, 30);
     const days = await this.window(DAY_S, firstDay(now, 90), now);
-    for (const key of keysOf(days)) {
+    for (const key of keysOf(days, only)) {
       const sums = { runs7: 0, ok7: 0, runs30: 0, ok30: 0, runs90: 0, ok90: 0 };
       for (const r of rowsOf(days, key)) {
         sums.runs90 += r.runs;
@@ -320,15 +320,14 @@ export class CheckHistory {
     const hours = await this.window(HOUR_S, firstHour(now), now);
     // Decoding 23 settled histograms per check on every request was most of a summary's cost.
     const merged = (hours.settled.merged ??= mergedHistograms(hours.settled.rows));
-    for (const key of keysOf(hours)) {
+    for (const key of keysOf(hours, only)) {
       let runs = 0;
       let ok = 0;
       for (const r of rowsOf(hours, key)) {
         runs += r.runs;
         ok += r.ok;
       }
-      const hist = merged.get(key)?.slice() ?? denseHistogram();
-      for (const r of hours.live.get(key) ?? NO_ROWS) addEncoded(hist, r.hist);
+      const hist = histogramWith(merged.get(key), hours.live.get(key) ?? NO_ROWS);
       let s = out.get(key);
       if (!s) out.set(key, (s = emptySummary()));
       s.uptime['24h'] = availability(runs, ok);

@@ -35,6 +35,8 @@ describe('CheckHistory', () => {
     expect(before.size).toBe(120);
     // 24 h is the current hour and the 23 before it: 23.5 hours of runs at 12:30.
     expect(before.get(1)!.uptime['24h'].runs).toBe(141);
+    // One check asked for alone gets the same summary, and nothing for the others.
+    expect([...(await history.summaries(now, 60))]).toEqual([[60, before.get(60)]]);
 
     // Two hours and a day later, with the runs in between: the kept rows are trimmed and the new buckets added.
     for (const later of [now + 2 * HOUR, now + DAY + 2 * HOUR]) {

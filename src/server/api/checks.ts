@@ -76,7 +76,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
       const now = clock.now();
       return {
         check: {
-          ...checkView(check, (await history.summaries(now)).get(check.key)),
+          ...checkView(check, (await history.summaries(now, check.key)).get(check.key)),
           days: dayBars((await history.days(now, 90))(check.key), now, 90),
         },
       };

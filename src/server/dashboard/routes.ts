@@ -37,9 +37,10 @@ function sendPage(reply: FastifyReply, page: Html) {
 export function dashboardRoutes(opts: DashboardOptions) {
   const { history, incidents, clock } = opts;
 
-  /** Checks with their figures; the days and hours of each are added only when its row is drawn. */
-  const dashboardChecks = async (now: number, checks: CheckStatus[]): Promise<ListedCheck[]> => {
-    const summaries = await history.summaries(now);
+  /** Every check, or `only`, with its figures; the days and hours of each are added only when its row is drawn. */
+  const dashboardChecks = async (now: number, only?: CheckStatus): Promise<ListedCheck[]> => {
+    const checks = only ? [only] : history.list();
+    const summaries = await history.summaries(now, only?.key);
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
     await yieldToLoop();
@@ -55,7 +56,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
 
     app.get('/', async (_req, reply) => {
       const now = clock.now();
-      const checks = await dashboardChecks(now, history.list());
+      const checks = await dashboardChecks(now);
       await yieldToLoop();
       const open = incidents.list({ state: 'open', limit: 200 });
       const recent = incidents
@@ -90,7 +91,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
       const found = history.get(req.params.id);
       if (!found) throw new HttpError(404, 'not_found', `no check ${req.params.id}`);
       const now = clock.now();
-      const [listed] = await dashboardChecks(now, [found]);
+      const [listed] = await dashboardChecks(now, found);
       const minutes = history.rollups(found.key, 60, now - 86_400_000, now, 1440).map((p) => ({ ts: p.ts, avgMs: p.latencyMs?.avg ?? null, uptime: p.uptime }));
       const recent = history.latest(found.key, 20);
       return sendPage(reply, checkPage({ now, check: listed!.detail(), minutes, recent }));
