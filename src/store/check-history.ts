@@ -2,9 +2,10 @@ import type { Statement } from 'better-sqlite3';
 import type { CheckStateName, ErrorClass } from '../correlate/observation.js';
 import { yieldToLoop } from '../event-loop.js';
 import type { Db } from './database.js';
-import { addEncoded, decode, denseHistogram, quantile, quantileDense, type DenseHistogram } from './histogram.js';
+import { decode, denseHistogram, quantile, quantileDense, type DenseHistogram } from './histogram.js';
 import type { CheckRecord } from './check-repository.js';
 import type { ProbeResult, RaisedFinding } from './records.js';
+import { RollupRows, type RollupRow } from './rollup-rows.js';
 
 const HOUR_S = 3_600;
 const DAY_S = 86_400;
@@ -26,8 +27,7 @@ export interface Availability {
   uptime: number | null;
 }
 
-export const UPTIME_WINDOWS = ['24h', '7d', '30d', '90d'] as const;
-export type UptimeWindow = (typeof UPTIME_WINDOWS)[number];
+export type UptimeWindow = '24h' | '7d' | '30d' | '90d';
 
 export interface CheckSummary {
   uptime: Record<UptimeWindow, Availability>;
@@ -95,49 +95,25 @@ export const firstHour = (now: number): number => Math.floor(now / 1000 / HOUR_S
  * searched by key inside); left to the planner, a plain join scanned every rollup row. Windows are whole buckets: "24h" is the current hour and the 23 before it, "7d" today
  * (UTC) and the six days before.
  */
-/** One rollup row as the summaries read it. */
-interface RollupRow {
-  bucket: number;
-  runs: number;
-  ok: number;
-  latRuns: number;
-  latSumUs: number;
-  /** Latency histogram; read for hour rows only. */
-  hist: Buffer | null;
-}
-
 /** Rollup rows of every check for buckets that no longer change, kept between requests. */
 interface Settled {
   from: number;
   to: number;
-  rows: Map<number, RollupRow[]>;
-  /** The rows' latency histograms merged per check, built on first use. */
+  rows: Map<number, RollupRows>;
+  /** Per check, the rows' latency histograms merged; filled as checks are asked for. */
   merged?: Map<number, DenseHistogram>;
+  /** Per check, runs and good runs from each cut on; filled as checks are asked for. */
+  sums?: { cuts: readonly number[]; byKey: Map<number, number[]> };
 }
 
 /** The rollup rows of a window per check: the cached settled ones (shared, never modified) and the live ones. */
 interface WindowRows {
   settled: Settled;
-  live: Map<number, RollupRow[]>;
+  live: Map<number, RollupRows>;
 }
 
-const NO_ROWS: readonly RollupRow[] = [];
-
-/** Every check key with rows in the window, or only `only` when it has any. */
-function* keysOf(w: WindowRows, only?: number): Generator<number> {
-  if (only !== undefined) {
-    if (w.settled.rows.has(only) || w.live.has(only)) yield only;
-    return;
-  }
-  yield* w.settled.rows.keys();
-  for (const key of w.live.keys()) if (!w.settled.rows.has(key)) yield key;
-}
-
-/** A check's rows in the window, settled then live, without copying either list. */
-function* rowsOf(w: WindowRows, key: number): Generator<RollupRow> {
-  yield* w.settled.rows.get(key) ?? NO_ROWS;
-  yield* w.live.get(key) ?? NO_ROWS;
-}
+/** A check's rows in the window: settled, then live. */
+const rowsOf = (w: WindowRows, key: number): [RollupRows, RollupRows] => [w.settled.rows.get(key) ?? RollupRows.EMPTY, w.live.get(key) ?? RollupRows.EMPTY];
 
 /** Checks whose settled rows are read between two turns of the event loop. */
 const SETTLE_CHUNK = 50;
@@ -145,20 +121,53 @@ const SETTLE_CHUNK = 50;
 const CHECK_COLUMNS = 'key, id, service, kind, name, target, interval_ms, state, state_since, last_run_at, last_result, findings';
 
 /** A copy of `base` (or an empty histogram) with the rows' histograms added `weight` times; `base` is left as it is. */
-function histogramWith(base: DenseHistogram | undefined, rows: Iterable<RollupRow>, weight = 1): DenseHistogram {
-  const hist = base?.slice() ?? denseHistogram();
-  for (const r of rows) addEncoded(hist, r.hist, weight);
+function histogramWith(base: DenseHistogram | undefined, rows: RollupRows, weight = 1): DenseHistogram {
+  return rows.addHistogramsTo(base?.slice() ?? denseHistogram(), weight);
+}
+
+const EMPTY_HISTOGRAM: DenseHistogram = denseHistogram();
+
+/** Adds the rows' runs and good runs to `sums` (pairs per cut) for every cut each row's bucket is at or after. */
+function addToSums(sums: number[], cuts: readonly number[], rows: RollupRows): void {
+  for (let r = 0; r < rows.length; r++) {
+    for (let i = 0; i < cuts.length; i++) {
+      if (rows.bucket(r) < cuts[i]!) continue;
+      sums[2 * i]! += rows.runs(r);
+      sums[2 * i + 1]! += rows.ok(r);
+    }
+  }
+}
+
+/**
+ * Runs and good runs of one check from each cut on (pairs, in the order of `cuts`). Each check's settled sums are
+ * kept with the settled rows until the cuts change; its live rows are added on every call.
+ */
+function windowSums(w: WindowRows, cuts: readonly number[]): (key: number) => number[] {
+  const kept = w.settled.sums;
+  if (!kept || kept.cuts.length !== cuts.length || kept.cuts.some((c, i) => c !== cuts[i])) w.settled.sums = { cuts, byKey: new Map() };
+  const byKey = w.settled.sums!.byKey;
+  return (key) => {
+    let settled = byKey.get(key);
+    if (!settled) {
+      settled = new Array<number>(2 * cuts.length).fill(0);
+      addToSums(settled, cuts, w.settled.rows.get(key) ?? RollupRows.EMPTY);
+      byKey.set(key, settled);
+    }
+    const sums = settled.slice();
+    addToSums(sums, cuts, w.live.get(key) ?? RollupRows.EMPTY);
+    return sums;
+  };
+}
+
+/** A check's settled latency histograms merged, kept for the next request; never modified by the caller. */
+function mergedOf(settled: Settled, key: number): DenseHistogram {
+  const rows = settled.rows.get(key);
+  if (!rows) return EMPTY_HISTOGRAM;
+  settled.merged ??= new Map();
+  let hist = settled.merged.get(key);
+  if (!hist) settled.merged.set(key, (hist = histogramWith(undefined, rows)));
   return hist;
 }
-
-function mergedHistograms(rows: Map<number, RollupRow[]>): Map<number, DenseHistogram> {
-  return new Map([...rows].map(([key, list]) => [key, histogramWith(undefined, list)]));
-}
-
-const emptySummary = (): CheckSummary => ({
-  uptime: { '24h': availability(0, 0), '7d': availability(0, 0), '30d': availability(0, 0), '90d': availability(0, 0) },
-  latencyMs: { p50: null, p95: null },
-});
 
 export class CheckHistory {
   private readonly listStmt: Statement;
@@ -169,7 +178,7 @@ export class CheckHistory {
   /** Per resolution: one window is summarized at a time (the last 90 days, the last 24 hours). */
   private readonly settled = new Map<number, Settled>();
   /** The last two buckets per resolution as last read; any write of runs drops them. */
-  private readonly live = new Map<number, { from: number; rows: Map<number, RollupRow[]> }>();
+  private readonly live = new Map<number, { from: number; rows: Map<number, RollupRows> }>();
   /** Settled windows being read, per resolution; a write of old runs drops them. */
   private readonly filling = new Map<number, { from: number; to: number; token: symbol; done: Promise<Settled> }>();
 
@@ -253,25 +262,25 @@ export class CheckHistory {
   }
 
   private moved(previous: Settled, resolution: number, from: number, to: number): Settled {
-    const rows = new Map<number, RollupRow[]>();
+    const rows = new Map<number, RollupRows>();
     const merged = previous.merged && new Map(previous.merged);
     for (const [key, list] of previous.rows) {
-      const kept = list.filter((r) => r.bucket >= from);
-      if (merged && kept.length < list.length) merged.set(key, histogramWith(merged.get(key), list.filter((r) => r.bucket < from), -1));
+      const kept = list.filter((bucket) => bucket >= from);
+      const hist = merged?.get(key);
+      if (hist && kept.length < list.length) merged!.set(key, histogramWith(hist, list.filter((bucket) => bucket < from), -1));
       if (kept.length > 0) rows.set(key, kept);
     }
     for (const [key, added] of this.readRollups(resolution, previous.to, to)) {
-      const list = rows.get(key);
-      if (list) list.push(...added);
-      else rows.set(key, added);
-      if (merged) merged.set(key, histogramWith(merged.get(key), added));
+      rows.set(key, (rows.get(key) ?? RollupRows.EMPTY).concat(added));
+      const hist = merged?.get(key);
+      if (hist) merged!.set(key, histogramWith(hist, added));
     }
     return { from, to, rows, merged };
   }
 
   private async readSettled(resolution: number, from: number, to: number): Promise<Settled> {
     const keys = this.keysStmt.all() as number[];
-    const rows = new Map<number, RollupRow[]>();
+    const rows = new Map<number, RollupRows>();
     for (let i = 0; i < keys.length; i += SETTLE_CHUNK) {
       if (i > 0) await yieldToLoop();
       for (const [key, list] of this.readRollups(resolution, from, to, keys[i]!, keys[Math.min(i + SETTLE_CHUNK, keys.length) - 1]!)) rows.set(key, list);
@@ -279,61 +288,44 @@ export class CheckHistory {
     return { from, to, rows };
   }
 
-  private readRollups(resolution: number, from: number, to: number, lo = 0, hi = Number.MAX_SAFE_INTEGER): Map<number, RollupRow[]> {
-    const out = new Map<number, RollupRow[]>();
-    if (from >= to) return out;
+  private readRollups(resolution: number, from: number, to: number, lo = 0, hi = Number.MAX_SAFE_INTEGER): Map<number, RollupRows> {
+    const read = new Map<number, RollupRow[]>();
+    if (from >= to) return new Map();
     const stmt = resolution === HOUR_S ? this.rollupStmt : this.rollupNoHistStmt;
     for (const [key, bucket, runs, ok, latRuns, latSumUs, hist] of stmt.all({ resolution, from, to, lo, hi }) as [number, number, number, number, number, number, Buffer | null][]) {
       const row: RollupRow = { bucket, runs, ok, latRuns, latSumUs, hist };
-      const list = out.get(key);
+      const list = read.get(key);
       if (list) list.push(row);
-      else out.set(key, [row]);
+      else read.set(key, [row]);
     }
-    return out;
+    return new Map([...read].map(([key, list]) => [key, RollupRows.of(list)]));
   }
 
   /**
-   * Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles of every configured check, by key, or of
-   * the check `only` alone.
+   * Uptime over 24 h, 7, 30 and 90 days and the 24-hour latency percentiles, for one check key at a time. The
+   * settled part of each check's figures is worked out on its first request and kept, so a request adds up only the
+   * last two buckets of each check; a summary is built when asked, so none outlives the check's part of an answer.
    */
-  async summaries(now: number, only?: number): Promise<Map<number, CheckSummary>> {
-    const out = new Map<number, CheckSummary>();
-    const d7 = firstDay(now, 7);
-    const d30 = firstDay(now, 30);
+  async summaries(now: number): Promise<(key: number) => CheckSummary> {
     const days = await this.window(DAY_S, firstDay(now, 90), now);
-    for (const key of keysOf(days, only)) {
-      const sums = { runs7: 0, ok7: 0, runs30: 0, ok30: 0, runs90: 0, ok90: 0 };
-      for (const r of rowsOf(days, key)) {
-        sums.runs90 += r.runs;
-        sums.ok90 += r.ok;
-        if (r.bucket >= d30) (sums.runs30 += r.runs), (sums.ok30 += r.ok);
-        if (r.bucket >= d7) (sums.runs7 += r.runs), (sums.ok7 += r.ok);
-      }
-      const s = emptySummary();
-      s.uptime['7d'] = availability(sums.runs7, sums.ok7);
-      s.uptime['30d'] = availability(sums.runs30, sums.ok30);
-      s.uptime['90d'] = availability(sums.runs90, sums.ok90);
-      out.set(key, s);
-    }
-    // A thousand checks' days, then their hours: each part alone is as much as one turn of the event loop should do.
-    await yieldToLoop();
     const hours = await this.window(HOUR_S, firstHour(now), now);
-    // Decoding 23 settled histograms per check on every request was most of a summary's cost.
-    const merged = (hours.settled.merged ??= mergedHistograms(hours.settled.rows));
-    for (const key of keysOf(hours, only)) {
-      let runs = 0;
-      let ok = 0;
-      for (const r of rowsOf(hours, key)) {
-        runs += r.runs;
-        ok += r.ok;
+    const daySums = windowSums(days, [days.settled.from, firstDay(now, 30), firstDay(now, 7)]);
+    const hourSums = windowSums(hours, [hours.settled.from]);
+    const scratch = denseHistogram();
+    return (key) => {
+      const [runs90, ok90, runs30, ok30, runs7, ok7] = daySums(key) as [number, number, number, number, number, number];
+      const [runs24, ok24] = hourSums(key) as [number, number];
+      let hist = mergedOf(hours.settled, key);
+      const live = hours.live.get(key);
+      if (live) {
+        scratch.set(hist);
+        hist = live.addHistogramsTo(scratch);
       }
-      const hist = histogramWith(merged.get(key), hours.live.get(key) ?? NO_ROWS);
-      let s = out.get(key);
-      if (!s) out.set(key, (s = emptySummary()));
-      s.uptime['24h'] = availability(runs, ok);
-      s.latencyMs = { p50: round(quantileDense(hist, 0.5)), p95: round(quantileDense(hist, 0.95)) };
-    }
-    return out;
+      return {
+        uptime: { '24h': availability(runs24, ok24), '7d': availability(runs7, ok7), '30d': availability(runs30, ok30), '90d': availability(runs90, ok90) },
+        latencyMs: { p50: round(quantileDense(hist, 0.5)), p95: round(quantileDense(hist, 0.95)) },
+      };
+    };
   }
 
   /**
@@ -345,7 +337,7 @@ export class CheckHistory {
     const w = await this.window(DAY_S, firstDay(now, days), now);
     return (key) => {
       const byDay = new Map<number, Availability>();
-      for (const r of rowsOf(w, key)) byDay.set(r.bucket * 1000, availability(r.runs, r.ok));
+      for (const rows of rowsOf(w, key)) for (let i = 0; i < rows.length; i++) byDay.set(rows.bucket(i) * 1000, availability(rows.runs(i), rows.ok(i)));
       return byDay;
     };
   }
@@ -355,7 +347,13 @@ export class CheckHistory {
     const w = await this.window(HOUR_S, firstHour(now), now);
     return (key) => {
       const points: LatencyPoint[] = [];
-      for (const r of rowsOf(w, key)) points.push({ ts: r.bucket * 1000, avgMs: r.latRuns ? r.latSumUs / r.latRuns / 1000 : null, uptime: r.runs ? r.ok / r.runs : null });
+      for (const rows of rowsOf(w, key)) {
+        for (let i = 0; i < rows.length; i++) {
+          const latRuns = rows.latRuns(i);
+          const runs = rows.runs(i);
+          points.push({ ts: rows.bucket(i) * 1000, avgMs: latRuns ? rows.latSumUs(i) / latRuns / 1000 : null, uptime: runs ? rows.ok(i) / runs : null });
+        }
+      }
       return points;
     };
   }

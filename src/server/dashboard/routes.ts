@@ -40,12 +40,12 @@ export function dashboardRoutes(opts: DashboardOptions) {
   /** Every check, or `only`, with its figures; the days and hours of each are added only when its row is drawn. */
   const dashboardChecks = async (now: number, only?: CheckStatus): Promise<ListedCheck[]> => {
     const checks = only ? [only] : history.list();
-    const summaries = await history.summaries(now, only?.key);
+    const summary = await history.summaries(now);
     const days = await history.days(now, 90);
     const hourly = await history.hourly(now);
     await yieldToLoop();
     return mapInTurns(checks, (c) => {
-      const view = checkView(c, summaries.get(c.key));
+      const view = checkView(c, summary(c.key));
       return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
     });
   };
