@@ -308,6 +308,8 @@ export class CheckHistory {
    */
   async summaries(now: number): Promise<(key: number) => CheckSummary> {
     const days = await this.window(DAY_S, firstDay(now, 90), now);
+    // After a write both windows' live rows are read again: one window per turn of the event loop.
+    await yieldToLoop();
     const hours = await this.window(HOUR_S, firstHour(now), now);
     const daySums = windowSums(days, [days.settled.from, firstDay(now, 30), firstDay(now, 7)]);
     const hourSums = windowSums(hours, [hours.settled.from]);

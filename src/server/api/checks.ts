@@ -87,7 +87,7 @@ const CHECKS_PER_TURN = 250;
 async function* checksJson(checks: readonly CheckStatus[], summary: (key: number) => CheckSummary): AsyncGenerator<string> {
   yield '{"checks":[';
   for (let i = 0; i < checks.length; i += CHECKS_PER_TURN) {
-    if (i > 0) await yieldToLoop();
+    await yieldToLoop();
     const part = checks.slice(i, i + CHECKS_PER_TURN).map((c) => JSON.stringify(checkView(c, summary(c.key))));
     yield (i > 0 ? ',' : '') + part.join(',');
   }
@@ -99,6 +99,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
   return async (app: FastifyInstance) => {
     app.get('/api/v1/checks', async (_req, reply) => {
       const summary = await history.summaries(clock.now());
+      await yieldToLoop();
       const checks = history.list();
       return reply.type('application/json; charset=utf-8').send(Readable.from(checksJson(checks, summary)));
     });
