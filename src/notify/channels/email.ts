@@ -30,11 +30,18 @@ type EmailConfig = z.output<typeof schema> & { smtp: { password?: Secret } };
 /** One SMTP transport per channel config, reused across sends. */
 const transports = new WeakMap<object, Transporter>();
 
-/** nodemailer is loaded on the first mail: a picket without an email channel does not carry it in memory. */
+let mailer: Promise<typeof import('nodemailer')> | undefined;
+
+/** Loads nodemailer once an email channel is configured, not when the first mail of an incident goes out. */
+export function prepare(): void {
+  mailer ??= import('nodemailer');
+}
+
+/** A picket without an email channel never loads nodemailer. */
 async function transportFor(cfg: EmailConfig): Promise<Transporter> {
   let t = transports.get(cfg);
   if (!t) {
-    const { default: nodemailer } = await import('nodemailer');
+    const { default: nodemailer } = await (mailer ??= import('nodemailer'));
     t = nodemailer.createTransport({
       host: cfg.smtp.host,
       port: cfg.smtp.port,

@@ -21,10 +21,21 @@ export interface Channel {
   send(n: Notification): Promise<Delivery>;
 }
 
-const byKind = new Map<string, (n: Notification, cfg: never) => Promise<Delivery>>(channelKinds.map((c) => [c.kind, c.send as (n: Notification, cfg: never) => Promise<Delivery>]));
+/**
+ * What a channel kind's file exports: `send`, and `prepare` when its client is loaded only for pickets that have such
+ * a channel (called once the channel is configured, so the first page does not wait for the loading).
+ */
+interface ChannelKind {
+  kind: string;
+  send(n: Notification, cfg: never): Promise<Delivery>;
+  prepare?(): void;
+}
+
+const byKind = new Map<string, ChannelKind>(channelKinds.map((c: ChannelKind) => [c.kind, c]));
 
 export function createChannel(name: string, cfg: ChannelConfig): Channel {
-  const send = byKind.get(cfg.type);
-  if (!send) throw new Error(`unknown channel type ${cfg.type}`);
-  return { name, kind: cfg.type, ratePerSecond: cfg.ratePerSecond ?? 100, send: (n) => send(n, cfg as never) };
+  const channelKind = byKind.get(cfg.type);
+  if (!channelKind) throw new Error(`unknown channel type ${cfg.type}`);
+  channelKind.prepare?.();
+  return { name, kind: cfg.type, ratePerSecond: cfg.ratePerSecond ?? 100, send: (n) => channelKind.send(n, cfg as never) };
 }

@@ -72,6 +72,20 @@ export function render(n: Notification): { text: string; blocks: object[] } {
   return { text: clip(n.incident ? `${title}: ${n.incident.summary}` : title, 3_000), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
 
+let client: Promise<typeof import('@slack/webhook')> | undefined;
+
+/**
+ * Loads the Slack client, and Node's fetch (loaded on its first call), once a Slack channel is configured: loaded for
+ * the first page, they held the event loop for 100–150 ms at that very moment. A picket without a Slack channel loads
+ * neither.
+ */
+export function prepare(): void {
+  client ??= import('@slack/webhook');
+  void fetch('data:,')
+    .then((res) => res.arrayBuffer())
+    .catch(() => undefined);
+}
+
 /**
  * Sends through @slack/webhook with its own retries off (the outbox retries). Slack answers 429 with
  * `Retry-After`, which @slack/webhook does not pass on, so the fetch it uses is wrapped to read it.
@@ -83,8 +97,7 @@ export async function send(n: Notification, cfg: SlackConfig): Promise<Delivery>
     retryAfter = res.headers.get('retry-after');
     return res;
   };
-  // Loaded on the first message: a picket without a Slack channel does not carry the client in memory.
-  const { IncomingWebhook, IncomingWebhookHTTPError } = await import('@slack/webhook');
+  const { IncomingWebhook, IncomingWebhookHTTPError } = await (client ??= import('@slack/webhook'));
   const hook = new IncomingWebhook(cfg.url.reveal(), { timeout: cfg.timeout, retryConfig: { retries: 0 }, fetch: fetchWithHeaders });
   try {
     const message = render(n);
