@@ -88,13 +88,6 @@ export const firstDay = (now: number, days: number): number => Math.floor(now / 
 /** Start of the hour (seconds) 23 hours before the one holding `now`: the first of the last 24 hours. */
 export const firstHour = (now: number): number => Math.floor(now / 1000 / HOUR_S) * HOUR_S - 23 * HOUR_S;
 
-/**
- * What the API, dashboard and CLI read about checks. Every window is read from rollups through the primary key
- * (check, resolution, bucket), so a summary of a thousand checks touches about 115 rows per check whatever the
- * length of the history. The joins are CROSS JOINs because that fixes SQLite's loop order (checks outside, rollups
- * searched by key inside); left to the planner, a plain join scanned every rollup row. Windows are whole buckets: "24h" is the current hour and the 23 before it, "7d" today
- * (UTC) and the six days before.
- */
 /** Rollup rows of every check for buckets that no longer change, kept between requests. */
 interface Settled {
   from: number;
@@ -169,6 +162,13 @@ function mergedOf(settled: Settled, key: number): DenseHistogram {
   return hist;
 }
 
+/**
+ * What the API, dashboard and CLI read about checks. Every window is read from rollups through the primary key
+ * (check, resolution, bucket), so a summary of a thousand checks touches about 115 rows per check whatever the
+ * length of the history. The joins are CROSS JOINs because that fixes SQLite's loop order (checks outside, rollups
+ * searched by key inside); left to the planner, a plain join scanned every rollup row. Windows are whole buckets:
+ * "24h" is the current hour and the 23 before it, "7d" today (UTC) and the six days before.
+ */
 export class CheckHistory {
   private readonly listStmt: Statement;
   private readonly getStmt: Statement;
