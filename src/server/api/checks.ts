@@ -84,7 +84,7 @@ const CHECKS_PER_TURN = 250;
  * views (or their text) held until the end of the answer outlived many young-generation collections, and the old
  * generation they filled made every tenth answer wait for a full collection.
  */
-async function* checksJson(checks: readonly CheckStatus[], summary: (key: number) => CheckSummary): AsyncGenerator<string> {
+export async function* checksJson(checks: readonly CheckStatus[], summary: (key: number) => CheckSummary): AsyncGenerator<string> {
   yield '{"checks":[';
   for (let i = 0; i < checks.length; i += CHECKS_PER_TURN) {
     await yieldToLoop();
