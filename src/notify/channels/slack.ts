@@ -80,7 +80,8 @@ let client: Promise<typeof import('@slack/webhook')> | undefined;
  * neither.
  */
 export function prepare(): void {
-  client ??= import('@slack/webhook');
+  if (client) return;
+  client = import('@slack/webhook');
   void fetch('data:,')
     .then((res) => res.arrayBuffer())
     .catch(() => undefined);
