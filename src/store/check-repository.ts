@@ -54,10 +54,10 @@ export class CheckRepository {
   private readonly upsertRollup: Statement;
   private readonly updateState: Statement;
 
-  /** `onWrite` hears the oldest run of every batch written, so readers caching settled rollups can drop them. */
+  /** `onWrite` hears the oldest run and the checks of every batch written, so readers caching rollups can drop them. */
   constructor(
     private readonly db: Db,
-    private readonly onWrite: (oldestTs: number) => void = () => undefined,
+    private readonly onWrite: (oldestTs: number, checkKeys: Iterable<number>) => void = () => undefined,
   ) {
     this.insertResult = db.prepare(
       `INSERT INTO probe_results (check_key, ts, ok, status, error, assertion, dns_us, tcp_us, tls_us, first_byte_us, total_us, cert_expires_at)
@@ -156,8 +156,13 @@ export class CheckRepository {
       }
     })();
     let oldest = Infinity;
-    for (const run of runs) if (run.history && run.ts < oldest) oldest = run.ts;
-    if (oldest !== Infinity) this.onWrite(oldest);
+    const keys = new Set<number>();
+    for (const run of runs) {
+      if (!run.history) continue;
+      if (run.ts < oldest) oldest = run.ts;
+      keys.add(run.checkKey);
+    }
+    if (oldest !== Infinity) this.onWrite(oldest, keys);
   }
 }
 

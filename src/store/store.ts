@@ -25,7 +25,7 @@ export class Store {
 
   private constructor(readonly db: Db, file: string) {
     this.checkHistory = new CheckHistory(db);
-    this.checks = new CheckRepository(db, (ts) => this.checkHistory.written(ts));
+    this.checks = new CheckRepository(db, (ts, keys) => this.checkHistory.written(ts, keys));
     this.ingest = new IngestRepository(db);
     this.incidents = new IncidentRepository(db);
     this.detectorState = new DetectorStateRepository(db);

@@ -12,9 +12,10 @@ function storeWithRuns(now: number) {
   const store = Store.open(path.join(tempDir(), 'picket.db'));
   const checks = Array.from({ length: 120 }, (_, i) => ({ id: `c-${i}`, service: 's', kind: 'http', target: 'http://127.0.0.1/', intervalMs: 600_000, configHash: 'h' }));
   const stored = store.checks.sync(checks, now - 3 * DAY);
-  const write = (from: number, to: number) => {
+  const write = (from: number, to: number, only?: number[]) => {
     const runs = [];
     for (const [i, c] of [...stored.values()].entries()) {
+      if (only && !only.includes(i)) continue;
       for (let ts = from; ts < to; ts += 600_000) {
         const ok = (ts / 600_000 + i) % 17 !== 0;
         runs.push({ checkKey: c.key, ts, result: { ok, message: ok ? 'ok' : 'status 503', status: ok ? 200 : 503, timings: { totalMs: 20 + ((ts / 600_000 + i) % 40) }, findings: [] }, attempts: 1, latencyMs: 20 + ((ts / 600_000 + i) % 40), state: c.state, history: true });
@@ -59,6 +60,25 @@ describe('CheckHistory', () => {
       }
       expect(days(1).size).toBeGreaterThan(2);
     }
+    await store.close();
+  });
+
+  it('reads the live rows of the few checks just written, and of all checks after many were', async () => {
+    const now = Date.UTC(2026, 10, 23, 12, 30);
+    const { store, write } = storeWithRuns(now);
+    write(now - 2 * DAY, now - 10 * 60_000);
+    const history = store.checkHistory;
+    const keys = Array.from({ length: 120 }, (_, i) => i + 1);
+    const before = keys.map(await history.summaries(now));
+    write(now - 10 * 60_000, now, [0, 7]);
+    const after = keys.map(await history.summaries(now));
+    expect(after).toEqual(keys.map(await new CheckHistory(store.db).summaries(now)));
+    expect(after[0]!.uptime['24h'].runs).toBe(before[0]!.uptime['24h'].runs + 1);
+    expect(after[7]!.uptime['24h'].runs).toBe(before[7]!.uptime['24h'].runs + 1);
+    expect(after[1]).toEqual(before[1]);
+    write(now, now + 10 * 60_000);
+    const later = keys.map(await history.summaries(now + 10 * 60_000));
+    expect(later).toEqual(keys.map(await new CheckHistory(store.db).summaries(now + 10 * 60_000)));
     await store.close();
   });
 

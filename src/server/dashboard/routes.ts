@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../../clock.js';
 import { mapInTurns, yieldToLoop } from '../../event-loop.js';
@@ -9,7 +10,7 @@ import { checkView, dayBars } from '../api/checks.js';
 import { incidentView, notificationView } from '../api/incidents.js';
 import { summarizeServices } from '../api/services.js';
 import { SCRIPT, STYLESHEET } from './assets.js';
-import type { Html } from './html.js';
+import { Html } from './html.js';
 import { checkPage, incidentPage, overviewPage, type ListedCheck } from './pages.js';
 
 export interface DashboardOptions {
@@ -23,14 +24,14 @@ export interface DashboardOptions {
 /** Everything from this origin, nothing inline, no frames: evidence on the page comes from attackers. */
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-function sendPage(reply: FastifyReply, page: Html) {
+function sendPage(reply: FastifyReply, page: Html | AsyncIterable<string>) {
   return reply
     .header('content-type', 'text/html; charset=utf-8')
     .header('content-security-policy', CSP)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-store')
-    .send(page.value);
+    .send(page instanceof Html ? page.value : Readable.from(page));
 }
 
 /** `GET /` (overview), `/incidents/:id`, `/checks/:id` and the two assets: server-rendered HTML and SVG. */
@@ -66,10 +67,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
       // Most severe first, then oldest: what needs a person now is at the top.
       const rank = { critical: 0, warning: 1, info: 2 };
       open.sort((a, b) => rank[a.severity] - rank[b.severity] || a.openedAt - b.openedAt);
-      return sendPage(
-        reply,
-        await overviewPage({ now, services: summarizeServices(opts.services, checks, open), checks, open: open.map(incidentView), recent: recent.map(incidentView) }),
-      );
+      return sendPage(reply, overviewPage({ now, services: summarizeServices(opts.services, checks, open), checks, open: open.map(incidentView), recent: recent.map(incidentView) }));
     });
 
     app.get<{ Params: { id: string } }>('/incidents/:id', async (req, reply) => {
