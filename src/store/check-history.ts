@@ -95,8 +95,11 @@ interface Settled {
   rows: Map<number, RollupRows>;
   /** Per check, the rows' latency histograms merged; filled as checks are asked for. */
   merged?: Map<number, DenseHistogram>;
-  /** Per check, runs and good runs from each cut on; filled as checks are asked for. */
-  sums?: { cuts: readonly number[]; byKey: Map<number, number[]> };
+  /**
+   * Per check, runs and good runs from each cut on; filled as checks are asked for. The cuts follow from the window's
+   * start (the 90 days' first day gives the 30 and 7 days' first days), so sums kept with the rows stay right.
+   */
+  sums?: Map<number, number[]>;
 }
 
 /** The rollup rows of a window per check: the cached settled ones (shared, never modified) and the live ones. */
@@ -109,7 +112,7 @@ interface WindowRows {
 const rowsOf = (w: WindowRows, key: number): [RollupRows, RollupRows] => [w.settled.rows.get(key) ?? RollupRows.EMPTY, w.live.get(key) ?? RollupRows.EMPTY];
 
 /** Live rows are read again for all checks, in one query, once more than this share of them were written. */
-const LIVE_REREAD_SHARE = 4;
+const LIVE_REREAD_SHARE = 0.25;
 
 /** Checks whose settled rows are read between two turns of the event loop. */
 const SETTLE_CHUNK = 50;
@@ -136,12 +139,10 @@ function addToSums(sums: number[], cuts: readonly number[], rows: RollupRows): v
 
 /**
  * Runs and good runs of one check from each cut on (pairs, in the order of `cuts`). Each check's settled sums are
- * kept with the settled rows until the cuts change; its live rows are added on every call.
+ * kept with the settled rows; its live rows are added on every call.
  */
 function windowSums(w: WindowRows, cuts: readonly number[]): (key: number) => number[] {
-  const kept = w.settled.sums;
-  if (!kept || kept.cuts.length !== cuts.length || kept.cuts.some((c, i) => c !== cuts[i])) w.settled.sums = { cuts, byKey: new Map() };
-  const byKey = w.settled.sums!.byKey;
+  const byKey = (w.settled.sums ??= new Map());
   return (key) => {
     let settled = byKey.get(key);
     if (!settled) {
@@ -235,7 +236,7 @@ export class CheckHistory {
     if (!settled || settled.from !== from || settled.to !== liveFrom) settled = await this.settle(resolution, from, liveFrom, settled);
     const start = Math.max(from, liveFrom);
     let live = this.live.get(resolution);
-    if (live?.from !== start || live.written.size > live.rows.size / LIVE_REREAD_SHARE) {
+    if (live?.from !== start || live.written.size > live.rows.size * LIVE_REREAD_SHARE) {
       this.live.set(resolution, (live = { from: start, rows: this.readRollups(resolution, start, Number.MAX_SAFE_INTEGER), written: new Set() }));
     } else if (live.written.size > 0) {
       // Reading the few checks written since is cheaper than all of them: a thousand checks' live rows took 25 ms.
@@ -321,7 +322,7 @@ export class CheckHistory {
    */
   async summaries(now: number): Promise<(key: number) => CheckSummary> {
     const days = await this.window(DAY_S, firstDay(now, 90), now);
-    // After a write both windows' live rows are read again: one window per turn of the event loop.
+    // Either window may have to read rows again (live rows after writes, settled ones when it moved): one per turn.
     await yieldToLoop();
     const hours = await this.window(HOUR_S, firstHour(now), now);
     const daySums = windowSums(days, [days.settled.from, firstDay(now, 30), firstDay(now, 7)]);

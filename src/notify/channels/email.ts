@@ -31,17 +31,18 @@ type EmailConfig = z.output<typeof schema> & { smtp: { password?: Secret } };
 const transports = new WeakMap<object, Transporter>();
 
 let mailer: Promise<typeof import('nodemailer')> | undefined;
+const nodemailerModule = () => (mailer ??= import('nodemailer'));
 
 /** Loads nodemailer once an email channel is configured, not when the first mail of an incident goes out. */
 export function prepare(): void {
-  mailer ??= import('nodemailer');
+  void nodemailerModule();
 }
 
 /** A picket without an email channel never loads nodemailer. */
 async function transportFor(cfg: EmailConfig): Promise<Transporter> {
   let t = transports.get(cfg);
   if (!t) {
-    const { default: nodemailer } = await (mailer ??= import('nodemailer'));
+    const { default: nodemailer } = await nodemailerModule();
     t = nodemailer.createTransport({
       host: cfg.smtp.host,
       port: cfg.smtp.port,

@@ -73,6 +73,7 @@ export function render(n: Notification): { text: string; blocks: object[] } {
 }
 
 let client: Promise<typeof import('@slack/webhook')> | undefined;
+const slackClient = () => (client ??= import('@slack/webhook'));
 
 /**
  * Loads the Slack client, and Node's fetch (loaded on its first call), once a Slack channel is configured: loaded for
@@ -81,7 +82,7 @@ let client: Promise<typeof import('@slack/webhook')> | undefined;
  */
 export function prepare(): void {
   if (client) return;
-  client = import('@slack/webhook');
+  void slackClient();
   void fetch('data:,')
     .then((res) => res.arrayBuffer())
     .catch(() => undefined);
@@ -98,7 +99,7 @@ export async function send(n: Notification, cfg: SlackConfig): Promise<Delivery>
     retryAfter = res.headers.get('retry-after');
     return res;
   };
-  const { IncomingWebhook, IncomingWebhookHTTPError } = await (client ??= import('@slack/webhook'));
+  const { IncomingWebhook, IncomingWebhookHTTPError } = await slackClient();
   const hook = new IncomingWebhook(cfg.url.reveal(), { timeout: cfg.timeout, retryConfig: { retries: 0 }, fetch: fetchWithHeaders });
   try {
     const message = render(n);
