@@ -1,15 +1,9 @@
 import type { RequestObservation } from '../correlate/observation.js';
-import { ipv4Number, ipv4Text } from '../ip-address.js';
+import { AddressRecords, type AddressRecord } from './address-records.js';
 import { LruMap } from './structures.js';
 
 /** An IP becomes "known" this long after its first normal request, so an attack wave cannot vouch for itself. */
 const KNOWN_AFTER_MS = 15 * 60_000;
-
-interface IpRecord {
-  first: number;
-  ok: number;
-  failed: number;
-}
 
 export interface UserHistory {
   countries: string[];
@@ -24,8 +18,7 @@ export interface UserHistory {
  * pool of fresh IPs from the usual clients; it is updated after the detectors have seen each request.
  */
 export class TrafficHistory {
-  /** Keyed by `ipKey`. */
-  private readonly ips: LruMap<string | number, IpRecord>;
+  private readonly ips: AddressRecords;
   /** Networks the usual clients come from. */
   private readonly asns = new Set<number>();
   private readonly users: LruMap<string, UserHistory>;
@@ -34,10 +27,11 @@ export class TrafficHistory {
    * addresses costs more than all their other work on it.
    */
   private lastIp: string | undefined;
-  private lastIpRecord: IpRecord | undefined;
+  /** The last address's entry in `ips`, or -1. */
+  private lastIpAt = -1;
 
   constructor(opts: { maxIps?: number; maxUsers?: number } = {}) {
-    this.ips = new LruMap(opts.maxIps ?? 200_000);
+    this.ips = new AddressRecords(opts.maxIps ?? 200_000);
     this.users = new LruMap(opts.maxUsers ?? 100_000);
   }
 
@@ -46,8 +40,8 @@ export class TrafficHistory {
    * address that scored a few hits among thousands of failed logins stays unknown.
    */
   isKnownIp(ip: string, now: number): boolean {
-    const r = this.ipRecord(ip);
-    return r !== undefined && r.first <= now - KNOWN_AFTER_MS && r.failed <= r.ok;
+    const at = this.ipAt(ip);
+    return at !== -1 && this.ips.first(at) <= now - KNOWN_AFTER_MS && this.ips.failed(at) <= this.ips.ok(at);
   }
 
   /** A network that ordinary, successful traffic has come from. */
@@ -63,20 +57,19 @@ export class TrafficHistory {
     // Failures and refused requests do not make an IP familiar; anything else does.
     const normal = o.auth !== 'failure' && o.status < 400;
     if (normal && o.asn !== undefined && this.asns.size < 50_000) this.asns.add(o.asn);
-    let r = this.ipRecord(o.ip);
-    if (!r) {
+    let at = this.ipAt(o.ip);
+    if (at === -1) {
       if (!normal) {
         if (o.auth === 'failure') this.remember(o.ip, { first: Infinity, ok: 0, failed: 1 });
         return this.recordUser(o);
       }
-      r = { first: o.ts, ok: 0, failed: 0 };
-      this.remember(o.ip, r);
+      at = this.remember(o.ip, { first: o.ts, ok: 0, failed: 0 });
     }
     if (normal) {
-      if (r.first === Infinity) r.first = o.ts;
-      r.ok++;
+      if (this.ips.first(at) === Infinity) this.ips.setFirst(at, o.ts);
+      this.ips.countOk(at);
     } else if (o.auth === 'failure') {
-      r.failed++;
+      this.ips.countFailed(at);
     }
     this.recordUser(o);
   }
@@ -85,30 +78,30 @@ export class TrafficHistory {
    * The most recent known addresses and user histories, for persisting: after a restart the usual clients are
    * still usual, instead of every address looking new for the first 15 minutes.
    */
-  snapshot(limit = 20_000): { ips: [string, IpRecord][]; asns: number[]; users: [string, UserHistory][] } {
-    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit).map(([key, r]): [string, IpRecord] => [typeof key === 'string' ? key : ipv4Text(key), r]);
+  snapshot(limit = 20_000): { ips: [string, AddressRecord][]; asns: number[]; users: [string, UserHistory][] } {
+    const ips = [...this.ips.entries()].filter(([, r]) => r.first !== Infinity && r.failed <= r.ok).slice(-limit);
     return { ips, asns: [...this.asns].slice(-limit), users: [...this.users.entries()].slice(-limit) };
   }
 
-  restore(state: { ips?: [string, IpRecord][]; asns?: number[]; users?: [string, UserHistory][] } | undefined): void {
+  restore(state: { ips?: [string, AddressRecord][]; asns?: number[]; users?: [string, UserHistory][] } | undefined): void {
     this.lastIp = undefined;
-    for (const [ip, r] of state?.ips ?? []) this.ips.set(ipKey(ip), r);
+    for (const [ip, r] of state?.ips ?? []) if (this.ips.find(ip) === -1) this.ips.add(ip, r);
     for (const asn of state?.asns ?? []) this.asns.add(asn);
     for (const [user, h] of state?.users ?? []) this.users.set(user, h);
   }
 
-  private ipRecord(ip: string): IpRecord | undefined {
+  private ipAt(ip: string): number {
     if (ip !== this.lastIp) {
       this.lastIp = ip;
-      this.lastIpRecord = this.ips.get(ipKey(ip));
+      this.lastIpAt = this.ips.find(ip);
     }
-    return this.lastIpRecord;
+    return this.lastIpAt;
   }
 
-  private remember(ip: string, r: IpRecord): void {
-    this.ips.set(ipKey(ip), r);
+  private remember(ip: string, r: AddressRecord): number {
     this.lastIp = ip;
-    this.lastIpRecord = r;
+    this.lastIpAt = this.ips.add(ip, r);
+    return this.lastIpAt;
   }
 
   private recordUser(o: RequestObservation): void {
@@ -126,12 +119,4 @@ export class TrafficHistory {
       h.lastLogin = { ts: o.ts, country: o.country, asn: o.asn, ip: o.ip };
     }
   }
-}
-
-/**
- * An IPv4 address as a number, any other address as it is: a number is found in a map of 200,000 addresses about
- * twice as fast as a freshly parsed string.
- */
-function ipKey(ip: string): string | number {
-  return ipv4Number(ip) ?? ip;
 }
