@@ -72,16 +72,25 @@ export function validateRecord(raw: unknown, serviceOf: (route: string) => strin
     status: r.status,
     ip: r.ip,
     auth: (r.auth as AuthOutcome | undefined) ?? 'none',
-    method: typeof r.method === 'string' ? r.method.toUpperCase().slice(0, 16) : undefined,
+    method: typeof r.method === 'string' ? upperCase(r.method).slice(0, 16) : undefined,
     resource: typeof r.path === 'string' ? resourceOf(r.path) : undefined,
     latencyMs: typeof r.latencyMs === 'number' ? r.latencyMs : undefined,
     user: typeof r.user === 'string' && r.user !== '' ? r.user.slice(0, MAX_TEXT) : undefined,
     bytesOut: typeof r.bytesOut === 'number' ? r.bytesOut : undefined,
     ua: typeof r.ua === 'string' ? r.ua.slice(0, MAX_TEXT) : undefined,
-    country: typeof r.country === 'string' && r.country !== '' ? r.country.toUpperCase().slice(0, 8) : undefined,
+    country: typeof r.country === 'string' && r.country !== '' ? upperCase(r.country).slice(0, 8) : undefined,
     asn: typeof r.asn === 'number' ? r.asn : undefined,
   };
   return out;
+}
+
+/** Upper case, with no new string for text that already is: nearly every method and country code. */
+function upperCase(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || c > 127) return s.toUpperCase();
+  }
+  return s;
 }
 
 const isOptionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
@@ -92,10 +101,10 @@ const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 export function resourceOf(path: string): string | undefined {
   // Walks the segments from the end without splitting: this runs on every telemetry record.
   let end = path.length;
-  for (const stop of ['?', '#']) {
-    const at = path.indexOf(stop);
-    if (at !== -1 && at < end) end = at;
-  }
+  const query = path.indexOf('?');
+  if (query !== -1) end = query;
+  const fragment = path.indexOf('#');
+  if (fragment !== -1 && fragment < end) end = fragment;
   while (end > 0) {
     const start = path.lastIndexOf('/', end - 1) + 1;
     const segment = path.slice(start, end);

@@ -28,7 +28,8 @@ export function createDetector(ctx: DetectContext): Detector {
 
   function request(o: RequestObservation): Signal[] | undefined {
     const cfg = ctx.config(o.service).unusualLocation;
-    const out: Signal[] = [];
+    // The list is made only for the rare request that raises or resolves something.
+    let out: Signal[] | undefined;
     if (o.asn !== undefined) {
       let m = mixes.get(o.service);
       if (!m) mixes.set(o.service, (m = { knownAsns: new Set(), total: new SlotWindow(MINUTE, 15), fromNewAsns: new SlotWindow(MINUTE, 15), learnedSince: o.ts }));
@@ -47,16 +48,16 @@ export function createDetector(ctx: DetectContext): Detector {
           const s = firing.fire(o.ts, o.service, key, 'attack.suspected', 'info', `${o.service}: ${Math.round(share * 100)} % of requests from networks never seen before`, () => ({
             metrics: { newAsnShare: Math.round(share * 100) / 100, requests: total },
           }));
-          if (s) out.push(s);
+          if (s) (out ??= []).push(s);
         } else if (firing.isFiring(key) && share < cfg.newAsnShare / 2) {
           const r = firing.resolve(o.ts, key, 'attack.suspected', `${o.service}: network mix back to normal`);
-          if (r) out.push(r);
+          if (r) (out ??= []).push(r);
         }
       }
     }
-    if (o.auth !== 'success' || !o.user) return out.length > 0 ? out : undefined;
+    if (o.auth !== 'success' || !o.user) return out;
     const h = ctx.history.user(o.user);
-    if (!h || h.logins < cfg.minHistory) return out.length > 0 ? out : undefined;
+    if (!h || h.logins < cfg.minHistory) return out;
     const reasons: string[] = [];
     if (o.country && !h.countries.includes(o.country)) reasons.push(`first login from ${o.country}`);
     else if (o.asn !== undefined && h.asns.length > 0 && !h.asns.includes(o.asn)) reasons.push(`first login from AS${o.asn}`);
@@ -64,7 +65,7 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.country && last?.country && last.country !== o.country && o.ts - last.ts < cfg.travelWindow) {
       reasons.push(`${Math.round((o.ts - last.ts) / MINUTE)} min after a login from ${last.country}`);
     }
-    if (reasons.length === 0) return out.length > 0 ? out : undefined;
+    if (reasons.length === 0) return out;
     const s = firing.fire(o.ts, o.service, `user:${o.user}`, 'attack.suspected', 'info', `${o.service}: login for ${o.user} from ${o.ip}: ${reasons.join(', ')}`, () => ({
       users: [{ key: o.user!, count: 1 }],
       ips: [{ key: o.ip, count: 1 }],
@@ -72,7 +73,7 @@ export function createDetector(ctx: DetectContext): Detector {
       asns: o.asn !== undefined ? [{ key: o.asn, count: 1 }] : [],
       metrics: { unusualLogins: 1 },
     }));
-    if (s) out.push(s);
+    if (s) (out ??= []).push(s);
     return out;
   }
 

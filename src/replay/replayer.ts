@@ -110,15 +110,15 @@ export class Replayer {
   feed(record: unknown): void {
     this.stats.records++;
     const observations = this.toObservations(record);
-    if (!observations) {
-      this.stats.rejected++;
-      return;
-    }
-    for (const o of observations) {
-      this.stats.byType[o.type] = (this.stats.byType[o.type] ?? 0) + 1;
-      this.advance(o.ts);
-      this.pipeline.observe(o);
-    }
+    if (!observations) this.stats.rejected++;
+    else if (Array.isArray(observations)) for (const o of observations) this.observe(o);
+    else this.observe(observations);
+  }
+
+  private observe(o: Observation): void {
+    this.stats.byType[o.type] = (this.stats.byType[o.type] ?? 0) + 1;
+    this.advance(o.ts);
+    this.pipeline.observe(o);
   }
 
   /** Ends the replay at the last record's time and returns every incident, in the order they opened. */
@@ -152,18 +152,16 @@ export class Replayer {
     this.clock.set(ts);
   }
 
-  private toObservations(record: unknown): Observation[] | undefined {
+  /** One observation, or several for a webhook; a lone one is not wrapped in a list, as it is for every request. */
+  private toObservations(record: unknown): Observation | Observation[] | undefined {
     if (record === null || typeof record !== 'object') return undefined;
     const r = record as Record<string, unknown>;
     const type = r.type ?? 'request';
     if (type === 'request') {
       const o = validateRecord(r, this.serviceOf);
-      return typeof o === 'string' ? undefined : [o];
+      return typeof o === 'string' ? undefined : o;
     }
-    if (type === 'probe') {
-      const o = this.probe(r);
-      return o ? [o] : undefined;
-    }
+    if (type === 'probe') return this.probe(r);
     if (type === 'webhook') return this.webhook(r);
     return undefined;
   }
