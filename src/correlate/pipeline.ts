@@ -33,12 +33,18 @@ export class IncidentPipeline {
   private readonly configs = new Map<string, DetectConfig>();
 
   constructor(private readonly opts: PipelineOptions) {
+    // Every detector asks for the config of the same request's service: the last answer is kept at hand.
+    let lastService: string | undefined;
+    let lastConfig: DetectConfig | undefined;
     const config = (service: string) => {
+      if (service === lastService) return lastConfig!;
       let c = this.configs.get(service);
       if (!c) {
         c = resolveDetect(opts.detect, opts.services[service]?.detect);
         this.configs.set(service, c);
       }
+      lastService = service;
+      lastConfig = c;
       return c;
     };
     this.correlator = new Correlator({ store: opts.store, clock: opts.clock, timings: config, hooks: opts.hooks, timers: opts.timers, logger: opts.logger });

@@ -9,17 +9,25 @@ export function netOf(ip: string): string {
 
 export type PrincipalKind = 'ip' | 'net' | 'asn';
 
+let lastObservation: RequestObservation | undefined;
+let lastPrincipals: readonly (readonly [PrincipalKind, string])[] = [];
+
 /**
  * The keys a request counts under: its IP, its network and its ASN. Per-IP thresholds applied to /24s and ASNs
- * catch pools that keep each IP under the limit (rate-limit evasion).
+ * catch pools that keep each IP under the limit (rate-limit evasion). Several detectors ask about the same request
+ * in turn, so the last request's keys are kept instead of built again.
  */
-export function principalsOf(o: RequestObservation): [PrincipalKind, string][] {
-  const out: [PrincipalKind, string][] = [
-    ['ip', `ip:${o.ip}`],
-    ['net', `net:${netOf(o.ip)}`],
-  ];
-  if (o.asn !== undefined) out.push(['asn', `asn:${o.asn}`]);
-  return out;
+export function principalsOf(o: RequestObservation): readonly (readonly [PrincipalKind, string])[] {
+  if (o !== lastObservation) {
+    const out: [PrincipalKind, string][] = [
+      ['ip', `ip:${o.ip}`],
+      ['net', `net:${netOf(o.ip)}`],
+    ];
+    if (o.asn !== undefined) out.push(['asn', `asn:${o.asn}`]);
+    lastObservation = o;
+    lastPrincipals = out;
+  }
+  return lastPrincipals;
 }
 
 /** `ip:203.0.113.9` → `203.0.113.9`, for messages. */

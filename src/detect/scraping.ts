@@ -119,7 +119,7 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.method && o.method !== 'GET' && o.method !== 'HEAD') return undefined;
     if (o.status >= 500) return undefined;
     const cfg = ctx.config(o.service).scraping;
-    const id = o.resource !== undefined && /^\d+$/.test(o.resource) ? Number(o.resource) : NaN;
+    const id = o.resource !== undefined && isDigits(o.resource) ? Number(o.resource) : NaN;
     let out = keep(undefined, visit('ip', o.ip, o, id, cfg));
     if (o.user) out = keep(out, visit('user', o.user, o, id, cfg));
     // A /24 or an ASN follows a scraper that rotates addresses: only new addresses walking numeric ids count there.
@@ -149,4 +149,14 @@ export function createDetector(ctx: DetectContext): Detector {
         return `${principalLabel(key)}: reading stopped`;
       }),
   };
+}
+
+/** Only ASCII digits: tested on every read, where a regular expression allocated on each test. */
+function isDigits(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
