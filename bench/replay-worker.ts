@@ -1,8 +1,10 @@
 // Replays an NDJSON file through the real detectors and correlator and prints throughput and peak memory.
 // argv: <file> [--bare] — with --bare, only reads and parses the lines (the baseline).
+// It runs the built code in dist/, which `picket replay` runs and `npm run bench` builds first.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Replayer } from '../src/replay/replayer.js';
+
+const { Replayer } = (await import(new URL('../dist/replay/replayer.js', import.meta.url).href)) as typeof import('../src/replay/replayer.js');
 
 const [file, mode] = process.argv.slice(2);
 const started = performance.now();
