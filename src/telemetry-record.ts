@@ -95,6 +95,16 @@ function upperCase(s: string): string {
 
 const isOptionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 
+/** Only ASCII digits: the common id, told apart without a regular expression on every record. */
+export function isDigits(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
 
 /** The last id-like segment of a path, if any. */
@@ -108,7 +118,7 @@ export function resourceOf(path: string): string | undefined {
   while (end > 0) {
     const start = path.lastIndexOf('/', end - 1) + 1;
     const segment = path.slice(start, end);
-    if (ID_SEGMENT.test(segment)) return segment.slice(0, 64);
+    if (isDigits(segment) || ID_SEGMENT.test(segment)) return segment.slice(0, 64);
     end = start - 1;
   }
   return undefined;

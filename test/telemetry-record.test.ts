@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePath, resourceOf, validateRecord } from '../src/telemetry-record.js';
+import { collapsePath, isDigits, resourceOf, validateRecord } from '../src/telemetry-record.js';
 
 const serviceOf = (route: string) => (route.startsWith('/auth') ? 'auth' : 'api');
 const base = { ts: Date.UTC(2026, 10, 30, 12), status: 200, ip: '198.51.100.7' };
@@ -23,6 +23,7 @@ describe('validateRecord', () => {
     expect(resourceOf('/v1/orders/4711#items?x')).toBe('4711');
     expect(resourceOf('/v1/orders?id=4711')).toBeUndefined();
     expect(collapsePath('/v1/users/0123456789abcdef0123/keys?x=1')).toBe('/v1/users/:id/keys');
+    expect([isDigits('4711'), isDigits(''), isDigits('47a1'), isDigits('٣')]).toEqual([true, false, false, false]);
   });
 
   it('refuses records that lack a field or carry a wrong one, saying which', () => {

@@ -1,5 +1,6 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
+import { isDigits } from '../telemetry-record.js';
 import type { DetectContext, Detector } from './context.js';
 import type { DetectConfig } from './config.js';
 import { netOf, principalLabel } from './principals.js';
@@ -149,14 +150,4 @@ export function createDetector(ctx: DetectContext): Detector {
         return `${principalLabel(key)}: reading stopped`;
       }),
   };
-}
-
-/** Only ASCII digits: tested on every read, where a regular expression allocated on each test. */
-function isDigits(s: string): boolean {
-  if (s === '') return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
