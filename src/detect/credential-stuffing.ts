@@ -3,7 +3,7 @@ import type { Signal } from '../correlate/signal.js';
 import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
-import { principalLabel, principalsOf } from './principals.js';
+import { ipPrincipalOf, principalLabel, principalsOf } from './principals.js';
 import { FiringSet } from './signal.js';
 import { Ewma, Hll, LruMap, SlotWindow } from './structures.js';
 import { TopK } from './top-k.js';
@@ -80,7 +80,7 @@ export function createDetector(ctx: DetectContext): Detector {
     const w = serviceWindow(o.service);
     if (o.auth === 'success') {
       w.successes.add(o.ts);
-      principals.peek(`ip:${o.ip}`)?.succeed(o.ts);
+      principals.peek(ipPrincipalOf(o))?.succeed(o.ts);
       return undefined;
     }
     w.failures.add(o.ts);
