@@ -80,7 +80,7 @@ export async function run(): Promise<Figure[]> {
       ratio: rate / median(bare.map((r) => r.perSecond)),
       target: '≥ 200,000 events/s; RSS ≤ 300 MB',
       pass: rate >= 200_000 && rss <= 300,
-      note: `incidents found: ${full[0]!.incidents.join(', ') || 'none'} (planted: attack.credential_stuffing, attack.scraping)`,
+      note: `incidents found: ${full[0]!.incidents.join(', ') || 'none'} (planted: attack.credential_stuffing, attack.scraping); rounds: ${full.map((r) => fmt(r.perSecond, 0)).join(', ')} events/s`,
     },
   ];
 }
