@@ -73,8 +73,17 @@ export class LruMap<K, V> {
   }
 }
 
+/**
+ * The last string hashed and its hash: detectors that count the same request's user or IP in turn (scraping, then
+ * exfiltration's sketch and distinct counter) hash it once. The hash is kept in a typed array so keeping it
+ * allocates nothing.
+ */
+let lastHashed: string | undefined;
+const lastHash = new Uint32Array(1);
+
 /** FNV-1a with a murmur3 finalizer: fast, and well mixed even for strings that differ in their last character. */
 export function hash32(s: string): number {
+  if (s === lastHashed) return lastHash[0]!;
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -85,7 +94,9 @@ export function hash32(s: string): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  lastHashed = s;
+  lastHash[0] = h;
+  return lastHash[0]!;
 }
 
 const HLL_BITS = 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusyKeys, SlotWindow } from '../../src/detect/structures.js';
+import { BusyKeys, hash32, SlotWindow } from '../../src/detect/structures.js';
 
 describe('SlotWindow', () => {
   it('sums the slots within the span before now and forgets older ones', () => {
@@ -18,6 +18,18 @@ describe('SlotWindow', () => {
     const w = new SlotWindow(60_000, 15);
     w.add(1e308);
     expect(w.sum(1e308)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('hash32', () => {
+  it('gives a string the same hash whether it was the last one hashed or not, and different strings different ones', () => {
+    const a = hash32('user1@example.com');
+    const b = hash32('user2@example.com');
+    expect(hash32('user1@example.com')).toBe(a);
+    expect(hash32(['user2', 'example.com'].join('@'))).toBe(b);
+    expect(a).not.toBe(b);
+    expect(hash32('user1@example.com')).toBe(a);
+    expect(Number.isInteger(a) && a >= 0 && a < 2 ** 32).toBe(true);
   });
 });
 
