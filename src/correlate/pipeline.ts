@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { resolveDetect, type DetectConfig, type DetectOverrides } from '../detect/config.js';
 import type { Crawler } from '../detect/context.js';
 import { DetectionEngine } from '../detect/engine.js';
+import { keepingLast } from '../detect/structures.js';
 import type { Logger } from '../log.js';
 import type { Incident, IncidentChange } from './incident.js';
 import { Correlator, type IncidentStore } from './correlator.js';
@@ -33,20 +34,14 @@ export class IncidentPipeline {
   private readonly configs = new Map<string, DetectConfig>();
 
   constructor(private readonly opts: PipelineOptions) {
-    // Every detector asks for the config of the same request's service: the last answer is kept at hand.
-    let lastService: string | undefined;
-    let lastConfig: DetectConfig | undefined;
-    const config = (service: string) => {
-      if (service === lastService) return lastConfig!;
+    const config = keepingLast((service: string) => {
       let c = this.configs.get(service);
       if (!c) {
         c = resolveDetect(opts.detect, opts.services[service]?.detect);
         this.configs.set(service, c);
       }
-      lastService = service;
-      lastConfig = c;
       return c;
-    };
+    });
     this.correlator = new Correlator({ store: opts.store, clock: opts.clock, timings: config, hooks: opts.hooks, timers: opts.timers, logger: opts.logger });
     const crawlers: Crawler[] = opts.crawlers.map((c) => ({ name: c.name, asns: c.asns, userAgent: c.userAgent ? new RegExp(c.userAgent, 'i') : undefined }));
     this.engine = new DetectionEngine({

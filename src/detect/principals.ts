@@ -1,4 +1,5 @@
 import type { RequestObservation } from '../correlate/observation.js';
+import { keepingLast } from './structures.js';
 
 /** The network an IP belongs to for aggregation: /24 for IPv4, /48 for IPv6. */
 export function netOf(ip: string): string {
@@ -9,26 +10,18 @@ export function netOf(ip: string): string {
 
 export type PrincipalKind = 'ip' | 'net' | 'asn';
 
-let lastObservation: RequestObservation | undefined;
-let lastPrincipals: readonly (readonly [PrincipalKind, string])[] = [];
-
 /**
  * The keys a request counts under: its IP, its network and its ASN. Per-IP thresholds applied to /24s and ASNs
- * catch pools that keep each IP under the limit (rate-limit evasion). Several detectors ask about the same request
- * in turn, so the last request's keys are kept instead of built again.
+ * catch pools that keep each IP under the limit (rate-limit evasion).
  */
-export function principalsOf(o: RequestObservation): readonly (readonly [PrincipalKind, string])[] {
-  if (o !== lastObservation) {
-    const out: [PrincipalKind, string][] = [
-      ['ip', `ip:${o.ip}`],
-      ['net', `net:${netOf(o.ip)}`],
-    ];
-    if (o.asn !== undefined) out.push(['asn', `asn:${o.asn}`]);
-    lastObservation = o;
-    lastPrincipals = out;
-  }
-  return lastPrincipals;
-}
+export const principalsOf = keepingLast((o: RequestObservation): readonly (readonly [PrincipalKind, string])[] => {
+  const out: [PrincipalKind, string][] = [
+    ['ip', `ip:${o.ip}`],
+    ['net', `net:${netOf(o.ip)}`],
+  ];
+  if (o.asn !== undefined) out.push(['asn', `asn:${o.asn}`]);
+  return out;
+});
 
 /** The request's `ip:` key: the same string `principalsOf` lists first, so V8 hashes it once for every detector. */
 export function ipPrincipalOf(o: RequestObservation): string {

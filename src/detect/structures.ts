@@ -73,17 +73,30 @@ export class LruMap<K, V> {
   }
 }
 
-/**
- * The last string hashed and its hash: detectors that count the same request's user or IP in turn (scraping, then
- * exfiltration's sketch and distinct counter) hash it once. The hash is kept in a typed array so keeping it
- * allocates nothing.
- */
-let lastHashed: string | undefined;
-const lastHash = new Uint32Array(1);
+const NONE = Symbol('none');
 
-/** FNV-1a with a murmur3 finalizer: fast, and well mixed even for strings that differ in their last character. */
-export function hash32(s: string): number {
-  if (s === lastHashed) return lastHash[0]!;
+/**
+ * `compute` with its last answer kept. Several detectors ask about the same request in turn (its service's config,
+ * its principal keys, the hash of its user), so the request's answer is computed once for all of them.
+ */
+export function keepingLast<K, V>(compute: (key: K) => V): (key: K) => V {
+  let lastKey: K | typeof NONE = NONE;
+  let last: V;
+  return (key) => {
+    if (key !== lastKey) {
+      last = compute(key);
+      lastKey = key;
+    }
+    return last;
+  };
+}
+
+/**
+ * FNV-1a with a murmur3 finalizer: fast, and well mixed even for strings that differ in their last character. The
+ * last string's hash is kept: scraping, then exfiltration's sketch and distinct counter, count the same request's
+ * user in turn.
+ */
+export const hash32 = keepingLast((s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -94,10 +107,8 @@ export function hash32(s: string): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  lastHashed = s;
-  lastHash[0] = h;
-  return lastHash[0]!;
-}
+  return h >>> 0;
+});
 
 const HLL_BITS = 10;
 const HLL_M = 1 << HLL_BITS;
@@ -232,8 +243,6 @@ export class BusyKeys<K extends string | number, V> {
   private readonly entries: LruMap<K, V>;
   private readonly filter = new Uint32Array(FILTER_BITS / 32);
   private addedSinceRebuild = 0;
-  private lastKey: K | undefined;
-  private lastHash = 0;
 
   constructor(slotMs: number, max: number) {
     this.counts = new RecentCounter(slotMs);
@@ -262,12 +271,9 @@ export class BusyKeys<K extends string | number, V> {
     if (++this.addedSinceRebuild > Math.max(FILTER_BITS / 32, 2 * this.entries.size)) this.rebuild();
   }
 
+  /** hash32 keeps the last key's hash, and the count and the lookups of one visit hash the same key. */
   private hash(key: K): number {
-    if (key !== this.lastKey) {
-      this.lastKey = key;
-      this.lastHash = typeof key === 'number' ? hash32(String(key)) : hash32(key as string);
-    }
-    return this.lastHash;
+    return hash32(typeof key === 'number' ? String(key) : (key as string));
   }
 
   private mayHave(h: number): boolean {
@@ -289,7 +295,6 @@ export class BusyKeys<K extends string | number, V> {
 
   private rebuild(): void {
     this.filter.fill(0);
-    this.lastKey = undefined;
     for (const [key] of this.entries.entries()) this.mark(this.hash(key));
     this.addedSinceRebuild = 0;
   }
