@@ -23,8 +23,8 @@ export class TrafficHistory {
   private readonly asns = new Set<number>();
   private readonly users: LruMap<string, UserHistory>;
   /**
-   * The last address looked up: every detector asks about the same request's IP, and one lookup in a map of 200,000
-   * addresses costs more than all their other work on it.
+   * The last address looked up: every detector asks about the same request's IP, and one lookup among 200,000
+   * addresses (a cache miss, and the address parsed) costs more than most detectors' other work on it.
    */
   private lastIp: string | undefined;
   /** The last address's entry in `ips`, or -1. */

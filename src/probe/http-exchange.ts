@@ -17,9 +17,9 @@ const httpAgent = new http.Agent(AGENT_OPTIONS);
 const httpsAgent = new https.Agent(AGENT_OPTIONS);
 
 /**
- * got builds Node's request options as one object of some 35 keys, most of them undefined, added after a spread,
- * so V8 keeps it in dictionary mode, and ClientRequest, the agent and tls.connect each copy it. Handing Node only
- * the keys that are set takes about a tenth of a millisecond of CPU off every probe (bench/probe-cost.ts).
+ * got hands Node one object of some 35 request options, most of them undefined, and ClientRequest, the agent and
+ * tls.connect each copy and read all of it. Handing Node only the options that are set took 0.05 ms of CPU off each
+ * request, on top of emptying the cache options below (0.300 → 0.245 ms per plain HTTP request).
  */
 const nativeRequest: RequestFunction = (url, options, callback) => {
   const set: Record<string, unknown> = {};
