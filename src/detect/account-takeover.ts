@@ -2,7 +2,7 @@ import type { Observation, RequestObservation } from '../correlate/observation.j
 import type { Signal } from '../correlate/signal.js';
 import type { DetectContext, Detector } from './context.js';
 import { FiringSet } from './signal.js';
-import { LruMap } from './structures.js';
+import { SparseMap } from './structures.js';
 
 export const name = 'account-takeover';
 export const observes = ['request'] as const;
@@ -19,9 +19,9 @@ interface Failures {
  * service's usual clients. It raises the severity of the attack incident it joins.
  */
 export function createDetector(ctx: DetectContext): Detector {
-  const byUser = new LruMap<string, Failures>(100_000);
+  const byUser = new SparseMap<string, Failures>(100_000);
   /** Per address, the users it failed on and has not since logged in as (a typo followed by success is resolved). */
-  const byIp = new LruMap<string, Map<string, number>>(100_000);
+  const byIp = new SparseMap<string, Map<string, number>>(100_000);
   const firing = new FiringSet(name, 'takeover', 10 * 60_000);
 
   function request(o: RequestObservation): Signal[] | undefined {

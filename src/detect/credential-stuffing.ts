@@ -5,7 +5,7 @@ import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
 import { ipPrincipalOf, principalLabel, principalsOf } from './principals.js';
 import { FiringSet } from './signal.js';
-import { Ewma, Hll, LruMap, SlotWindow } from './structures.js';
+import { Ewma, Hll, SlotWindow, SparseMap } from './structures.js';
 import { TopK } from './top-k.js';
 
 export const name = 'credential-stuffing';
@@ -45,7 +45,7 @@ const RATIO_FLOOR = 0.01;
  * busy login whose clients change addresses often is not an attack).
  */
 export function createDetector(ctx: DetectContext): Detector {
-  const principals = new LruMap<string, PrincipalActivity>(50_000);
+  const principals = new SparseMap<string, PrincipalActivity>(50_000);
   const services = new Map<string, ServiceWindow>();
   const firing = new FiringSet(name, 'auth');
 

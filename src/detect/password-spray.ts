@@ -4,7 +4,7 @@ import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
 import { principalLabel, principalsOf } from './principals.js';
 import { FiringSet } from './signal.js';
-import { LruMap } from './structures.js';
+import { SparseMap } from './structures.js';
 
 export const name = 'password-spray';
 export const observes = ['request'] as const;
@@ -17,7 +17,7 @@ const MINUTE = 60_000;
  * ASN: ≥ 20 users in 6 h, ≤ 2 tries per user, nearly all attempts failing, at a pace below credential stuffing's.
  */
 export function createDetector(ctx: DetectContext): Detector {
-  const principals = new LruMap<string, PrincipalActivity>(50_000);
+  const principals = new SparseMap<string, PrincipalActivity>(50_000);
   // Refreshed well inside the correlator's quiet period (10 min), so a slow spray keeps its incident open.
   const firing = new FiringSet(name, 'auth', 4 * MINUTE);
 

@@ -233,47 +233,48 @@ const FILTER_BITS = 1 << FILTER_LOG2;
 /** A key's second mark, from the high bits of a remixed hash (the first is its low bits). */
 const secondBit = (h: number) => Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
 
+/** hash32 of a key; a number is hashed as its decimal text, so 64500 and '64500' are one key to the marks. */
+const hashOf = (key: string | number): number => hash32(typeof key === 'number' ? String(key) : key);
+
 /**
- * State for the few busy keys among many. Every key is counted in a sketch over the last two slots; the caller gives
- * a key an entry once its count says it is busy. A bitmap of the keys with entries lets lookups skip the map for
- * all the others: a miss in a map of 100,000 keys costs more than the rest of a detector's work on a request.
+ * An `LruMap` for keys most of which never get an entry (the addresses that failed a login, among all that log in).
+ * A bitmap of the keys with entries lets lookups skip the map for all the others: a miss in a map of 100,000 keys
+ * costs more than the rest of a detector's work on a request.
  */
-export class BusyKeys<K extends string | number, V> {
-  private readonly counts: RecentCounter;
+export class SparseMap<K extends string | number, V> {
   private readonly entries: LruMap<K, V>;
   private readonly filter = new Uint32Array(FILTER_BITS / 32);
   private addedSinceRebuild = 0;
 
-  constructor(slotMs: number, max: number) {
-    this.counts = new RecentCounter(slotMs);
+  constructor(max: number) {
     this.entries = new LruMap(max);
-  }
-
-  /** Counts `n` (default one) for the key and returns its approximate total over about two slots. */
-  count(key: K, ts: number, n = 1): number {
-    return this.counts.add(this.hash(key), ts, n);
   }
 
   /** The key's entry, marked as recently used. */
   get(key: K): V | undefined {
-    return this.mayHave(this.hash(key)) ? this.entries.get(key) : undefined;
+    return this.mayHave(hashOf(key)) ? this.entries.get(key) : undefined;
   }
 
   /** The key's entry, recency untouched. */
   peek(key: K): V | undefined {
-    return this.mayHave(this.hash(key)) ? this.entries.peek(key) : undefined;
+    return this.mayHave(hashOf(key)) ? this.entries.peek(key) : undefined;
   }
 
   set(key: K, value: V): void {
     this.entries.set(key, value);
-    this.mark(this.hash(key));
+    this.mark(hashOf(key));
     // Entries the map has dropped stay marked; rebuilding now and then keeps the bitmap from filling up.
     if (++this.addedSinceRebuild > Math.max(FILTER_BITS / 32, 2 * this.entries.size)) this.rebuild();
   }
 
-  /** hash32 keeps the last key's hash, and the count and the lookups of one visit hash the same key. */
-  private hash(key: K): number {
-    return hash32(typeof key === 'number' ? String(key) : (key as string));
+  /** The value for `key`, created with `make` (and stored) when missing. */
+  upsert(key: K, make: () => V): V {
+    let v = this.get(key);
+    if (v === undefined) {
+      v = make();
+      this.set(key, v);
+    }
+    return v;
   }
 
   private mayHave(h: number): boolean {
@@ -295,8 +296,29 @@ export class BusyKeys<K extends string | number, V> {
 
   private rebuild(): void {
     this.filter.fill(0);
-    for (const [key] of this.entries.entries()) this.mark(this.hash(key));
+    for (const [key] of this.entries.entries()) this.mark(hashOf(key));
     this.addedSinceRebuild = 0;
+  }
+}
+
+/**
+ * State for the few busy keys among many. Every key is counted in a sketch over the last two slots; the caller gives
+ * a key an entry once its count says it is busy, in a `SparseMap`.
+ */
+export class BusyKeys<K extends string | number, V> extends SparseMap<K, V> {
+  private readonly counts: RecentCounter;
+
+  constructor(slotMs: number, max: number) {
+    super(max);
+    this.counts = new RecentCounter(slotMs);
+  }
+
+  /**
+   * Counts `n` (default one) for the key and returns its approximate total over about two slots. hash32 keeps the
+   * last key's hash, so the count and the lookups of one visit hash the key once.
+   */
+  count(key: K, ts: number, n = 1): number {
+    return this.counts.add(hashOf(key), ts, n);
   }
 }
 

@@ -39,11 +39,11 @@ export function createDetector(ctx: DetectContext): Detector {
         // Only ordinary traffic teaches the mix: failed logins and errors do not make a network familiar.
         if (o.status < 400 && o.auth !== 'failure' && m.knownAsns.size < 20_000) m.knownAsns.add(o.asn);
       }
-      const key = `mix:${o.service}`;
       // A day of learning first; then a fifth of the last 15 minutes from unseen networks is a shift.
       const total = o.ts - m.learnedSince > 86_400_000 ? m.total.sum(o.ts) : 0;
       if (total >= 200) {
         const share = m.fromNewAsns.sum(o.ts) / total;
+        const key = `mix:${o.service}`;
         if (share >= cfg.newAsnShare) {
           const s = firing.fire(o.ts, o.service, key, 'attack.suspected', 'info', `${o.service}: ${Math.round(share * 100)} % of requests from networks never seen before`, () => ({
             metrics: { newAsnShare: Math.round(share * 100) / 100, requests: total },

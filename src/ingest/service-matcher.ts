@@ -1,4 +1,5 @@
 import type { ExternalEvent } from '../correlate/observation.js';
+import { keepingLast } from '../detect/structures.js';
 
 /** Telemetry routes that no service claims are counted under this service. */
 export const UNROUTED_SERVICE = 'other';
@@ -67,12 +68,13 @@ export class ServiceMatcher {
     return { service: derived, derived: true };
   }
 
-  forRoute(route: string): string {
+  /** The service of a telemetry route. Records come in runs of one route, so the last answer is kept at hand. */
+  readonly forRoute = keepingLast((route: string): string => {
     const cached = this.routeCache.get(route);
     if (cached) return cached;
     const service = this.routes.find((s) => s.patterns.some((p) => p.test(route)))?.name ?? this.unrouted(route);
     if (this.routeCache.size >= ROUTE_CACHE_LIMIT) this.routeCache.clear();
     this.routeCache.set(route, service);
     return service;
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusyKeys, hash32, SlotWindow } from '../../src/detect/structures.js';
+import { BusyKeys, hash32, SlotWindow, SparseMap } from '../../src/detect/structures.js';
 
 describe('SlotWindow', () => {
   it('sums the slots within the span before now and forgets older ones', () => {
@@ -30,6 +30,27 @@ describe('hash32', () => {
     expect(a).not.toBe(b);
     expect(hash32('user1@example.com')).toBe(a);
     expect(Number.isInteger(a) && a >= 0 && a < 2 ** 32).toBe(true);
+  });
+});
+
+describe('SparseMap', () => {
+  it('creates an entry once, finds it by get and peek, and answers undefined for keys never set', () => {
+    const map = new SparseMap<string, { n: number }>(1_000);
+    let made = 0;
+    const a = map.upsert('ip:203.0.113.7', () => ({ n: ++made }));
+    expect(map.upsert('ip:203.0.113.7', () => ({ n: ++made }))).toBe(a);
+    expect(made).toBe(1);
+    expect(map.peek('ip:203.0.113.7')).toBe(a);
+    expect(map.get('ip:203.0.113.7')).toBe(a);
+    expect(map.peek('ip:203.0.113.8')).toBeUndefined();
+    expect(map.get('net:203.0.113.0/24')).toBeUndefined();
+  });
+
+  it('keeps about the most recent entries and still finds every kept one after its marks are rebuilt', () => {
+    const map = new SparseMap<number, number>(2_000);
+    for (let i = 0; i < 50_000; i++) map.set(i, i * 2);
+    expect(map.peek(0)).toBeUndefined();
+    for (let i = 49_000; i < 50_000; i++) expect(map.peek(i)).toBe(i * 2);
   });
 });
 
