@@ -6,6 +6,14 @@ import type { Counted } from '../correlate/signal.js';
  */
 export class TopK<T extends string | number> {
   private readonly counts = new Map<T, number>();
+  /**
+   * The keys that had the smallest count at the last scan, oldest first, and that count. Counts only grow and a new
+   * key enters above the smallest, so a listed key still at that count is a smallest one: an attack's stream of new
+   * keys evicts in O(1) instead of scanning every key each time.
+   */
+  private lowest: T[] = [];
+  private nextLowest = 0;
+  private lowestCount = 0;
 
   constructor(private readonly capacity = 64) {}
 
@@ -19,16 +27,25 @@ export class TopK<T extends string | number> {
       this.counts.set(key, n);
       return;
     }
-    let minKey: T | undefined;
-    let min = Infinity;
-    for (const [k, v] of this.counts) {
-      if (v < min) {
-        min = v;
-        minKey = k;
+    const evicted = this.smallest();
+    this.counts.delete(evicted);
+    this.counts.set(key, this.lowestCount + n);
+  }
+
+  /** The oldest key with the smallest count, as a scan in insertion order would find it. */
+  private smallest(): T {
+    for (;;) {
+      while (this.nextLowest < this.lowest.length) {
+        const k = this.lowest[this.nextLowest++]!;
+        if (this.counts.get(k) === this.lowestCount) return k;
       }
+      let min = Infinity;
+      for (const v of this.counts.values()) if (v < min) min = v;
+      this.lowest = [];
+      this.nextLowest = 0;
+      this.lowestCount = min;
+      for (const [k, v] of this.counts) if (v === min) this.lowest.push(k);
     }
-    this.counts.delete(minKey!);
-    this.counts.set(key, min + n);
   }
 
   top(n = 10): Counted<T>[] {
@@ -40,6 +57,8 @@ export class TopK<T extends string | number> {
 
   clear(): void {
     this.counts.clear();
+    this.lowest = [];
+    this.nextLowest = 0;
   }
 
   get size(): number {
