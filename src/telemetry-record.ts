@@ -95,15 +95,23 @@ function upperCase(s: string): string {
 
 const isOptionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 
-/** Only ASCII digits: the common id, told apart without a regular expression on every record. */
-export function isDigits(s: string): boolean {
-  if (s === '') return false;
+/**
+ * The number a string of ASCII digits spells, or NaN for anything else: the common id, told apart and read without a
+ * regular expression or `Number()` on every record. Past 15 digits the value is approximate, as `Number()`'s is.
+ */
+export function digitsValue(s: string): number {
+  if (s === '') return NaN;
+  let v = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + (c - 48);
   }
-  return true;
+  return v;
 }
+
+/** Only ASCII digits. */
+export const isDigits = (s: string): boolean => !Number.isNaN(digitsValue(s));
 
 const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
 

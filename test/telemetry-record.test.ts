@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePath, isDigits, resourceOf, validateRecord } from '../src/telemetry-record.js';
+import { collapsePath, digitsValue, isDigits, resourceOf, validateRecord } from '../src/telemetry-record.js';
 
 const serviceOf = (route: string) => (route.startsWith('/auth') ? 'auth' : 'api');
 const base = { ts: Date.UTC(2026, 10, 30, 12), status: 200, ip: '198.51.100.7' };
@@ -24,6 +24,8 @@ describe('validateRecord', () => {
     expect(resourceOf('/v1/orders?id=4711')).toBeUndefined();
     expect(collapsePath('/v1/users/0123456789abcdef0123/keys?x=1')).toBe('/v1/users/:id/keys');
     expect([isDigits('4711'), isDigits(''), isDigits('47a1'), isDigits('٣')]).toEqual([true, false, false, false]);
+    expect([digitsValue('4711'), digitsValue('007'), digitsValue('9007199254740991')]).toEqual([4711, 7, 9007199254740991]);
+    expect([digitsValue(''), digitsValue('-1'), digitsValue('1e3'), digitsValue(' 1')]).toEqual([NaN, NaN, NaN, NaN]);
   });
 
   it('refuses records that lack a field or carry a wrong one, saying which', () => {

@@ -1,6 +1,6 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
-import { isDigits } from '../telemetry-record.js';
+import { digitsValue } from '../telemetry-record.js';
 import type { DetectContext, Detector } from './context.js';
 import type { DetectConfig } from './config.js';
 import { netOf, principalLabel } from './principals.js';
@@ -120,7 +120,7 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.method && o.method !== 'GET' && o.method !== 'HEAD') return undefined;
     if (o.status >= 500) return undefined;
     const cfg = ctx.config(o.service).scraping;
-    const id = o.resource !== undefined && isDigits(o.resource) ? Number(o.resource) : NaN;
+    const id = o.resource !== undefined ? digitsValue(o.resource) : NaN;
     let out = keep(undefined, visit('ip', o.ip, o, id, cfg));
     if (o.user) out = keep(out, visit('user', o.user, o, id, cfg));
     // A /24 or an ASN follows a scraper that rotates addresses: only new addresses walking numeric ids count there.

@@ -102,13 +102,18 @@ export const hash32 = keepingLast((s: string): number => {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return mix32(h);
+});
+
+/** murmur3's finalizer: every input bit moves about half the output bits. */
+function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-});
+}
 
 const HLL_BITS = 10;
 const HLL_M = 1 << HLL_BITS;
@@ -233,8 +238,8 @@ const FILTER_BITS = 1 << FILTER_LOG2;
 /** A key's second mark, from the high bits of a remixed hash (the first is its low bits). */
 const secondBit = (h: number) => Math.imul(h, 0x9e3779b1) >>> (32 - FILTER_LOG2);
 
-/** hash32 of a key; a number is hashed as its decimal text, so 64500 and '64500' are one key to the marks. */
-const hashOf = (key: string | number): number => hash32(typeof key === 'number' ? String(key) : key);
+/** A key's hash; a number (an ASN) is mixed as it is, without making its text. */
+const hashOf = (key: string | number): number => (typeof key === 'number' ? mix32(key | 0) : hash32(key));
 
 /**
  * An `LruMap` for keys most of which never get an entry (the addresses that failed a login, among all that log in).
