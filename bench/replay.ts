@@ -7,7 +7,7 @@ import { fmt, median, tempDir, type Figure } from './lib.js';
 
 const RECORDS = 1_000_000;
 const IPS = 100_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** 1M telemetry records over 12 hours from 100k distinct addresses: reads, logins with some failures, a few attackers. */
 export async function writeTraffic(file: string): Promise<void> {
