@@ -43,12 +43,16 @@ export function createDetector(_ctx: DetectContext): Detector {
     const contradicted = downChecks.length === 0 && s.checks.size > 0;
     const severity: Severity = confirmed ? 'critical' : contradicted ? 'info' : 'warning';
     const outage = downChecks.length > 0 || monitors.some((m) => m.state === 'down');
-    const parts = [
-      ...downChecks.map(([id, c]) => `check ${id} down${c.message ? ` (${c.message})` : ''}`),
-      ...monitors.map((m) => `${m.source} reports ${m.monitorKey} ${m.state}${m.reason ? ` (${m.reason})` : ''}`),
-    ];
     const qualifier = confirmed ? 'confirmed by two sources' : contradicted ? 'one external report; local probes are up' : 'one source';
-    const sig = firing.fire(ts, service, service, outage ? 'outage' : 'degradation', severity, `${service}: ${parts.join('; ')} — ${qualifier}`, () => ({
+    // Written only when the signal goes out: a monitor flapping in a service of fifty would write all fifty each time.
+    const summary = () => {
+      const parts = [
+        ...downChecks.map(([id, c]) => `check ${id} down${c.message ? ` (${c.message})` : ''}`),
+        ...monitors.map((m) => `${m.source} reports ${m.monitorKey} ${m.state}${m.reason ? ` (${m.reason})` : ''}`),
+      ];
+      return `${service}: ${parts.join('; ')} — ${qualifier}`;
+    };
+    const sig = firing.fire(ts, service, service, outage ? 'outage' : 'degradation', severity, summary, () => ({
       checks: [...s.checks.entries()].map(([id, c]) => ({ id, state: c.up ? 'up' : 'down', error: c.error, message: c.message })),
       monitors: monitors.map((m) => ({ source: m.source, monitorKey: m.monitorKey, state: m.state, reason: m.reason })),
       metrics: { checksDown: downChecks.length, monitorsDown: monitors.length, sources: (downChecks.length > 0 ? 1 : 0) + externalSources },

@@ -26,12 +26,16 @@ export class FiringSet {
     return this.firing.keys();
   }
 
-  /** A firing signal when the condition is new, stronger, or due for a refresh; otherwise undefined. */
-  fire(ts: number, service: string, key: string, cls: IncidentClass, severity: Severity, summary: string, evidence: () => Evidence): Signal | undefined {
+  /**
+   * A firing signal when the condition is new, stronger, or due for a refresh; otherwise undefined. A summary that
+   * is costly to write can be given as a function, called only when the signal is sent.
+   */
+  fire(ts: number, service: string, key: string, cls: IncidentClass, severity: Severity, summary: string | (() => string), evidence: () => Evidence): Signal | undefined {
     const f = this.firing.get(key);
     if (f && f.severity === severity && ts - f.lastEmit < this.refreshMs) return undefined;
     this.firing.set(key, { lastEmit: ts, severity, service });
-    return { ts, service, detector: this.detector, family: this.family, class: cls, severity, state: 'firing', key, summary, evidence: evidence() };
+    const text = typeof summary === 'string' ? summary : summary();
+    return { ts, service, detector: this.detector, family: this.family, class: cls, severity, state: 'firing', key, summary: text, evidence: evidence() };
   }
 
   resolve(ts: number, key: string, cls: IncidentClass, summary: string): Signal | undefined {
