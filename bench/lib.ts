@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +54,22 @@ export const median = (values: number[]) => percentile(values, 50);
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 
 export function tempDir(prefix = 'picket-bench-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
+
+const tempDirs: string[] = [];
+
+/**
+ * Removes every folder `tempDir` made so far. The storage and replay suites leave a gigabyte each; kept, a few runs
+ * filled this machine's disk.
+ */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+process.once('exit', removeTempDirs);
 
 /** A folder with picket.yaml and checks/checks.yaml for a `picket start` under test; returns the config path. */
 export function picketConfig(yaml: string, checks = ''): { dir: string; config: string } {

@@ -2,7 +2,7 @@
 // Every figure is measured against a baseline or a bound in the same run: this machine is shared.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { fmt, type Figure } from './lib.js';
+import { fmt, removeTempDirs, type Figure } from './lib.js';
 import * as api from './api.js';
 import * as ingest from './ingest.js';
 import * as memory from './memory.js';
@@ -28,7 +28,7 @@ const figures: Figure[] = [];
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
-  const out = await suite.run();
+  const out = await suite.run().finally(removeTempDirs);
   for (const f of out) process.stderr.write(`  ${f.pass ? 'pass' : 'MISS'} ${f.figure}: ${f.value}${f.ratio ? ` (${fmt(f.ratio, 2)}× ${f.baseline})` : ''}\n`);
   figures.push(...out);
 }
