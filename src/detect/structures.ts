@@ -269,19 +269,24 @@ export class SparseMap<K extends string | number, V> {
 
   set(key: K, value: V): void {
     this.entries.set(key, value);
-    this.mark(hashOf(key));
-    // Entries the map has dropped stay marked; rebuilding now and then keeps the bitmap from filling up.
-    if (++this.addedSinceRebuild > Math.max(FILTER_BITS / 32, 2 * this.entries.size)) this.rebuild();
+    this.added(key);
   }
 
   /** The value for `key`, created with `make` (and stored) when missing. */
   upsert(key: K, make: () => V): V {
-    let v = this.get(key);
-    if (v === undefined) {
-      v = make();
-      this.set(key, v);
-    }
-    return v;
+    return this.entries.upsert(key, () => {
+      this.added(key);
+      return make();
+    });
+  }
+
+  /**
+   * Marks a key given an entry. Entries the map has dropped stay marked; rebuilding now and then keeps the bitmap
+   * from filling up.
+   */
+  private added(key: K): void {
+    if (++this.addedSinceRebuild > Math.max(FILTER_BITS / 32, 2 * this.entries.size)) this.rebuild();
+    this.mark(hashOf(key));
   }
 
   private mayHave(h: number): boolean {
