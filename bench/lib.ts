@@ -53,13 +53,13 @@ export const median = (values: number[]) => percentile(values, 50);
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 
+const tempDirs: string[] = [];
+
 export function tempDir(prefix = 'picket-bench-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
 }
-
-const tempDirs: string[] = [];
 
 /**
  * Removes every folder `tempDir` made so far. The storage and replay suites leave a gigabyte each; kept, a few runs
