@@ -10,6 +10,11 @@ const SECRET = 'bench-lagnis-secret';
 const TOKEN = 'bench-telemetry-token';
 const SECONDS = 8;
 const ROUNDS = 3;
+/**
+ * Pairs of rounds (bare, then picket) for the webhook ratio. The ratio is the median of the pairs' ratios: the shared
+ * machine's load moves both sides of a pair alike, and it moves between pairs by a third.
+ */
+const WEBHOOK_PAIRS = 5;
 
 async function startPicket(): Promise<{ picket: Spawned; url: string; db: string }> {
   const dir = tempDir();
@@ -72,23 +77,26 @@ export async function run(): Promise<Figure[]> {
     await picketLoopLagMs(url);
     const committed: number[] = [];
     const bareRates: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
+    const pairRatios: number[] = [];
+    for (let i = 0; i < WEBHOOK_PAIRS; i++) {
       const b = await load(bareUrl, { connections: 32, signed: true });
       bareRates.push(b['2xx'] / SECONDS);
       const before = deliveries(db);
       const p = await load(`${url}/ingest/lagnis`, { connections: 32, signed: true });
       if (p.non2xx > 0 || p.errors > 0) throw new Error(`picket answered ${p.non2xx} non-2xx and ${p.errors} errors`);
       committed.push((deliveries(db) - before) / SECONDS);
+      pairRatios.push(committed.at(-1)! / bareRates.at(-1)!);
     }
-    const ratio = median(committed) / median(bareRates);
+    const ratio = median(pairRatios);
     figures.push({
       figure: 'webhook ingest',
-      how: `signed Lagnis webhooks (HMAC-SHA256, unique bodies), autocannon 32 connections × ${SECONDS} s × ${ROUNDS}, picket on one core; rows committed per second`,
+      how: `signed Lagnis webhooks (HMAC-SHA256, unique bodies), autocannon 32 connections × ${SECONDS} s, ${WEBHOOK_PAIRS} pairs of rounds (bare, picket), picket on one core; rows committed per second; ratio is the median of the pairs'`,
       value: `${fmt(median(committed), 0)}/s committed`,
       baseline: `${fmt(median(bareRates), 0)}/s (bare node:http 202)`,
       ratio,
       target: '≥ 5,000/s and ≥ 0.35× bare',
       pass: median(committed) >= 5_000 && ratio >= 0.35,
+      note: `pairs' ratios ${pairRatios.map((r) => `${fmt(r, 2)}×`).join(', ')}`,
       loopLagMs: await picketLoopLagMs(url),
     });
 
