@@ -126,12 +126,6 @@ export class PicketMetrics {
     yield* this.perCheck.text(this.sources.checks());
   }
 
-  async text(): Promise<string> {
-    let text = '';
-    for await (const part of this.parts()) text += part;
-    return text;
-  }
-
   routes() {
     return async (app: FastifyInstance) => {
       app.get('/metrics', async (_req, reply) => reply.header('content-type', this.registry.contentType).send(Readable.from(this.parts())));

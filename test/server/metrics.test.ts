@@ -15,6 +15,13 @@ function metricsOver(checks: CheckStateSource[]) {
   });
 }
 
+/** The whole exposition, as the /metrics route streams it. */
+async function textOf(m: PicketMetrics): Promise<string> {
+  let text = '';
+  for await (const part of m.parts()) text += part;
+  return text;
+}
+
 const PER_CHECK = /^picket_(probe_runs_total|probe_duration_seconds|check_state)[_{ ]/;
 const stateLines = (text: string) => text.split('\n').filter((l) => l.startsWith('picket_check_state{'));
 
@@ -58,7 +65,7 @@ describe('PicketMetrics', () => {
     ];
     const m = metricsOver(checks);
     for (const [check, result] of runs) m.probeRan(check, result);
-    const ours = (await m.text()).split('\n').filter((l) => PER_CHECK.test(l));
+    const ours = (await textOf(m)).split('\n').filter((l) => PER_CHECK.test(l));
     const theirs = (await promClientText(checks, runs)).split('\n').filter((l) => PER_CHECK.test(l));
     expect(ours.length).toBe(5 + 15 + 9);
     expect(ours.sort()).toEqual(theirs.sort());
@@ -69,7 +76,7 @@ describe('PicketMetrics', () => {
   it('keeps the families with few series, each with its HELP and TYPE, and ends with a newline', async () => {
     const m = metricsOver([{ id: 'login', kind: 'auth-login', service: 'auth', state: 'up' }]);
     m.scheduledLate(3);
-    const text = await m.text();
+    const text = await textOf(m);
     expect(text.endsWith('\n')).toBe(true);
     expect(text).toContain('picket_scheduler_lateness_seconds_count 1');
     expect(text).toContain('picket_scheduler_runs_total{outcome="launched"} 3');
@@ -86,7 +93,7 @@ describe('PicketMetrics', () => {
       { id: 'guard', kind: 'auth-guard', service: 'auth', state: 'up' },
     ];
     const m = metricsOver(checks);
-    expect(stateLines(await m.text())).toEqual([
+    expect(stateLines(await textOf(m))).toEqual([
       'picket_check_state{check="login",kind="auth-login",service="auth",state="up"} 0',
       'picket_check_state{check="login",kind="auth-login",service="auth",state="down"} 0',
       'picket_check_state{check="login",kind="auth-login",service="auth",state="unknown"} 1',
@@ -96,7 +103,7 @@ describe('PicketMetrics', () => {
     ]);
     checks[0]!.state = 'down';
     checks[1]!.service = 'edge';
-    expect(stateLines(await m.text())).toEqual([
+    expect(stateLines(await textOf(m))).toEqual([
       'picket_check_state{check="login",kind="auth-login",service="auth",state="up"} 0',
       'picket_check_state{check="login",kind="auth-login",service="auth",state="down"} 1',
       'picket_check_state{check="login",kind="auth-login",service="auth",state="unknown"} 0',
@@ -105,7 +112,7 @@ describe('PicketMetrics', () => {
       'picket_check_state{check="guard",kind="auth-guard",service="edge",state="unknown"} 0',
     ]);
     checks.splice(0, 1);
-    expect(stateLines(await m.text())).toEqual([
+    expect(stateLines(await textOf(m))).toEqual([
       'picket_check_state{check="guard",kind="auth-guard",service="edge",state="up"} 1',
       'picket_check_state{check="guard",kind="auth-guard",service="edge",state="down"} 0',
       'picket_check_state{check="guard",kind="auth-guard",service="edge",state="unknown"} 0',
