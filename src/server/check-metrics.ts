@@ -76,20 +76,11 @@ export class CheckMetrics {
   async *text(checks: readonly CheckStateSource[]): AsyncGenerator<string> {
     const series = [...this.series.values()];
     yield header(RUNS, 'counter', 'Probe runs by check and result (ok, or the error class of a failed run).');
-    for (let i = 0; i < series.length; i += CHECKS_PER_TURN) {
-      await yieldToLoop();
-      yield series.slice(i, i + CHECKS_PER_TURN).map(runLines).join('');
-    }
+    yield* inTurns(series, runLines);
     yield header(DURATION, 'histogram', 'Probe latency by check (answered runs only).');
-    for (let i = 0; i < series.length; i += CHECKS_PER_TURN) {
-      await yieldToLoop();
-      yield series.slice(i, i + CHECKS_PER_TURN).map(durationLines).join('');
-    }
+    yield* inTurns(series, durationLines);
     yield header(STATE, 'gauge', 'Check state, one series per state set to 1 for the current one.');
-    for (let i = 0; i < checks.length; i += CHECKS_PER_TURN) {
-      await yieldToLoop();
-      yield checks.slice(i, i + CHECKS_PER_TURN).map(stateLines).join('');
-    }
+    yield* inTurns(checks, stateLines);
   }
 
   private seriesOf(check: { id: string; kind: string }): ProbeSeries {
@@ -100,6 +91,14 @@ export class CheckMetrics {
       this.series.set(key, s);
     }
     return s;
+  }
+}
+
+/** The lines of `CHECKS_PER_TURN` items at a time, each slice after a turn of the event loop. */
+async function* inTurns<T>(items: readonly T[], lines: (item: T) => string): AsyncGenerator<string> {
+  for (let i = 0; i < items.length; i += CHECKS_PER_TURN) {
+    await yieldToLoop();
+    yield items.slice(i, i + CHECKS_PER_TURN).map(lines).join('');
   }
 }
 
