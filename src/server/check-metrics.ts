@@ -73,7 +73,7 @@ export class CheckMetrics {
   }
 
   /** The three families, a part at a time; each part ends with a newline. */
-  async *text(checks: readonly CheckStateSource[]): AsyncGenerator<string> {
+  async *parts(checks: readonly CheckStateSource[]): AsyncGenerator<string> {
     const series = [...this.series.values()];
     yield header(RUNS, 'counter', 'Probe runs by check and result (ok, or the error class of a failed run).');
     yield* inTurns(series, runLines);

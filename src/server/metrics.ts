@@ -123,7 +123,7 @@ export class PicketMetrics {
       yield `${await this.registry.getSingleMetricAsString(metric.name)}\n\n`;
       await yieldToLoop();
     }
-    yield* this.perCheck.text(this.sources.checks());
+    yield* this.perCheck.parts(this.sources.checks());
   }
 
   routes() {
