@@ -13,6 +13,18 @@ export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R, 
   return out;
 }
 
+/**
+ * The text of `items`, `perTurn` items a part, each part after a turn of the event loop: a large answer (the check
+ * list, /metrics) goes to the socket a part at a time instead of being built in one go. Parts after the first start
+ * with `separator`, which also joins the items within a part.
+ */
+export async function* textInTurns<T>(items: readonly T[], text: (item: T) => string, perTurn: number, separator = ''): AsyncGenerator<string> {
+  for (let i = 0; i < items.length; i += perTurn) {
+    await yieldToLoop();
+    yield (i > 0 ? separator : '') + items.slice(i, i + perTurn).map(text).join(separator);
+  }
+}
+
 interface QueuedWork<T> {
   items: readonly T[];
   next: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapInTurns, TurnQueue } from '../src/event-loop.js';
+import { mapInTurns, textInTurns, TurnQueue } from '../src/event-loop.js';
 
 /** Records which items ran, and how many ran in each turn of the event loop. */
 function recorder() {
@@ -60,5 +60,22 @@ describe('mapInTurns', () => {
     const r = recorder();
     expect(await mapInTurns([1, 2, 3, 4, 5], (n) => (r.note(n), n * 2), 2)).toEqual([2, 4, 6, 8, 10]);
     expect(r.perTurn).toEqual([2, 2, 1]);
+  });
+});
+
+describe('textInTurns', () => {
+  it('writes perTurn items a part, one part per turn, joined and led by the separator', async () => {
+    const r = recorder();
+    const parts: string[] = [];
+    for await (const part of textInTurns([1, 2, 3, 4, 5], (n) => (r.note(n), `"${n}"`), 2, ',')) parts.push(part);
+    expect(parts).toEqual(['"1","2"', ',"3","4"', ',"5"']);
+    expect(`[${parts.join('')}]`).toBe('["1","2","3","4","5"]');
+    expect(r.perTurn).toEqual([2, 2, 1]);
+  });
+
+  it('writes nothing for no items', async () => {
+    const parts: string[] = [];
+    for await (const part of textInTurns([], String, 2)) parts.push(part);
+    expect(parts).toEqual([]);
   });
 });

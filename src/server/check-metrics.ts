@@ -1,4 +1,4 @@
-import { yieldToLoop } from '../event-loop.js';
+import { textInTurns } from '../event-loop.js';
 
 /** A configured check as /metrics shows its state. */
 export interface CheckStateSource {
@@ -76,11 +76,11 @@ export class CheckMetrics {
   async *parts(checks: readonly CheckStateSource[]): AsyncGenerator<string> {
     const series = [...this.series.values()];
     yield header(RUNS, 'counter', 'Probe runs by check and result (ok, or the error class of a failed run).');
-    yield* inTurns(series, runLines);
+    yield* textInTurns(series, runLines, CHECKS_PER_TURN);
     yield header(DURATION, 'histogram', 'Probe latency by check (answered runs only).');
-    yield* inTurns(series, durationLines);
+    yield* textInTurns(series, durationLines, CHECKS_PER_TURN);
     yield header(STATE, 'gauge', 'Check state, one series per state set to 1 for the current one.');
-    yield* inTurns(checks, stateLines);
+    yield* textInTurns(checks, stateLines, CHECKS_PER_TURN);
   }
 
   private seriesOf(check: { id: string; kind: string }): ProbeSeries {
@@ -91,14 +91,6 @@ export class CheckMetrics {
       this.series.set(key, s);
     }
     return s;
-  }
-}
-
-/** The lines of `CHECKS_PER_TURN` items at a time, each slice after a turn of the event loop. */
-async function* inTurns<T>(items: readonly T[], lines: (item: T) => string): AsyncGenerator<string> {
-  for (let i = 0; i < items.length; i += CHECKS_PER_TURN) {
-    await yieldToLoop();
-    yield items.slice(i, i + CHECKS_PER_TURN).map(lines).join('');
   }
 }
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
-import { yieldToLoop } from '../../event-loop.js';
+import { textInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import {
   STEP_SECONDS,
@@ -86,11 +86,7 @@ const CHECKS_PER_TURN = 250;
  */
 export async function* checksJson(checks: readonly CheckStatus[], summary: (key: number) => CheckSummary): AsyncGenerator<string> {
   yield '{"checks":[';
-  for (let i = 0; i < checks.length; i += CHECKS_PER_TURN) {
-    await yieldToLoop();
-    const part = checks.slice(i, i + CHECKS_PER_TURN).map((c) => JSON.stringify(checkView(c, summary(c.key))));
-    yield (i > 0 ? ',' : '') + part.join(',');
-  }
+  yield* textInTurns(checks, (c) => JSON.stringify(checkView(c, summary(c.key))), CHECKS_PER_TURN, ',');
   yield ']}';
 }
 
