@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { resolveDetect, type DetectConfig, type DetectOverrides } from '../detect/config.js';
 import type { Crawler } from '../detect/context.js';
 import { DetectionEngine } from '../detect/engine.js';
-import { keepingLast } from '../detect/structures.js';
+import { keepingLast } from '../keeping-last.js';
 import type { Logger } from '../log.js';
 import type { Incident, IncidentChange } from './incident.js';
 import { Correlator, type IncidentStore } from './correlator.js';

@@ -1,5 +1,5 @@
 import type { RequestObservation } from '../correlate/observation.js';
-import { keepingLast } from './structures.js';
+import { keepingLast } from '../keeping-last.js';
 
 /** The network an IP belongs to for aggregation: /24 for IPv4, /48 for IPv6. */
 export function netOf(ip: string): string {

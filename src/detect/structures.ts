@@ -1,5 +1,7 @@
 /** Small, bounded data structures the detectors keep per key, so memory stays flat whatever the traffic. */
 
+import { keepingLast } from '../keeping-last.js';
+
 /**
  * A Map that keeps about the `max` most recently used entries. Two generations stand in for a true LRU list: reads
  * hit the young map, or promote from the old one; when the young map is full the old one is dropped. Every
@@ -71,24 +73,6 @@ export class LruMap<K, V> {
     }
     this.young.set(key, value);
   }
-}
-
-const NONE = Symbol('none');
-
-/**
- * `compute` with its last answer kept. Several detectors ask about the same request in turn (its service's config,
- * its principal keys, the hash of its user), so the request's answer is computed once for all of them.
- */
-export function keepingLast<K, V>(compute: (key: K) => V): (key: K) => V {
-  let lastKey: K | typeof NONE = NONE;
-  let last: V;
-  return (key) => {
-    if (key !== lastKey) {
-      last = compute(key);
-      lastKey = key;
-    }
-    return last;
-  };
 }
 
 /**

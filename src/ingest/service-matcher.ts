@@ -1,5 +1,5 @@
 import type { ExternalEvent } from '../correlate/observation.js';
-import { keepingLast } from '../detect/structures.js';
+import { keepingLast } from '../keeping-last.js';
 
 /** Telemetry routes that no service claims are counted under this service. */
 export const UNROUTED_SERVICE = 'other';
