@@ -79,13 +79,14 @@ export async function run(): Promise<Figure[]> {
     const bareRates: number[] = [];
     const pairRatios: number[] = [];
     for (let i = 0; i < WEBHOOK_PAIRS; i++) {
-      const b = await load(bareUrl, { connections: 32, signed: true });
-      bareRates.push(b['2xx'] / SECONDS);
+      const bareRate = (await load(bareUrl, { connections: 32, signed: true }))['2xx'] / SECONDS;
       const before = deliveries(db);
       const p = await load(`${url}/ingest/lagnis`, { connections: 32, signed: true });
       if (p.non2xx > 0 || p.errors > 0) throw new Error(`picket answered ${p.non2xx} non-2xx and ${p.errors} errors`);
-      committed.push((deliveries(db) - before) / SECONDS);
-      pairRatios.push(committed.at(-1)! / bareRates.at(-1)!);
+      const rate = (deliveries(db) - before) / SECONDS;
+      bareRates.push(bareRate);
+      committed.push(rate);
+      pairRatios.push(rate / bareRate);
     }
     const ratio = median(pairRatios);
     figures.push({
