@@ -1,7 +1,7 @@
 import type { RequestObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
 import { secureEqual } from '../secure-compare.js';
-import { BatchWriter } from '../store/batch-writer.js';
+import { BatchWriter, type WriteGate } from '../store/batch-writer.js';
 import type { AuthFailureRecord, TelemetryAggregate, TelemetryBatch } from '../store/ingest-repository.js';
 import { TurnQueue } from '../event-loop.js';
 import { validateRecord } from '../telemetry-record.js';
@@ -14,7 +14,7 @@ export interface TelemetryOptions {
   maxBatchRecords: number;
   maxBatchBytes: number;
   matcher: ServiceMatcher;
-  store: { writeTelemetry(batches: TelemetryBatch[]): void };
+  store: { writeTelemetry(batches: TelemetryBatch[]): void; writesHeld: WriteGate };
   logger: Logger;
   onObservation: (o: RequestObservation) => void;
   /** Raw auth-failure records kept per service per minute, as evidence; the counts are always complete. */
@@ -42,7 +42,7 @@ export class TelemetryIngest {
   private readonly detecting = new TurnQueue<RequestObservation>((o) => this.opts.onObservation(o));
 
   constructor(private readonly opts: TelemetryOptions) {
-    this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), maxDelayMs: 0, maxItems: 64 });
+    this.writer = new BatchWriter({ flush: (batches) => opts.store.writeTelemetry(batches), gate: opts.store.writesHeld, maxDelayMs: 0, maxItems: 64 });
   }
 
   get maxBatchBytes(): number {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ExternalObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
-import { BatchWriter } from '../store/batch-writer.js';
+import { BatchWriter, type WriteGate } from '../store/batch-writer.js';
 import type { DeliveryRecord, DeliveryResult } from '../store/ingest-repository.js';
 import { verifySource } from './auth/index.js';
 import { formatNamed } from './formats/index.js';
@@ -29,7 +29,7 @@ export interface WebhookRequest {
 export interface WebhookIngestOptions {
   sources: Record<string, SourceConfig>;
   matcher: ServiceMatcher;
-  store: { writeDeliveries(batch: DeliveryRecord[]): DeliveryResult[] };
+  store: { writeDeliveries(batch: DeliveryRecord[]): DeliveryResult[]; writesHeld: WriteGate };
   clock: Clock;
   logger: Logger;
   onObservation: (o: ExternalObservation) => void;
@@ -48,7 +48,7 @@ export class WebhookIngest {
   readonly counts = new Map<string, number>();
 
   constructor(private readonly opts: WebhookIngestOptions) {
-    this.writer = new BatchWriter({ flush: (batch) => opts.store.writeDeliveries(batch), maxDelayMs: opts.groupCommitMs ?? 0, maxItems: 500 });
+    this.writer = new BatchWriter({ flush: (batch) => opts.store.writeDeliveries(batch), gate: opts.store.writesHeld, maxDelayMs: opts.groupCommitMs ?? 0, maxItems: 500 });
   }
 
   /** The largest body any source accepts, for the HTTP server's own limit; each source's is checked in `accept`. */

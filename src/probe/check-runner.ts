@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { ProbeObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
-import { BatchWriter } from '../store/batch-writer.js';
+import { BatchWriter, type WriteGate } from '../store/batch-writer.js';
 import type { CheckRecord, RunRecord, StoredCheck } from '../store/check-repository.js';
 import { applyRun, INITIAL_STATE, MAIN_SCOPE, probeObservation, type CheckState } from './check-state.js';
 import { extraSchedulesOf, targetOf, type Check } from './index.js';
@@ -14,6 +14,7 @@ import { Scheduler, type Job } from './scheduler.js';
 export interface CheckStore {
   sync(checks: CheckRecord[], now: number): Map<string, StoredCheck>;
   writeRuns(runs: RunRecord[]): void;
+  writesHeld: WriteGate;
 }
 
 export interface CheckRunnerOptions {
@@ -65,6 +66,7 @@ export class CheckRunner {
     });
     this.writer = new BatchWriter<RunRecord>({
       flush: (runs) => opts.store.writeRuns(runs),
+      gate: opts.store.writesHeld,
       onError: (err, pending) => opts.logger.error({ err: (err as Error).message, pending }, 'cannot store probe results; keeping them in memory'),
     });
   }

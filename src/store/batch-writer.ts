@@ -1,3 +1,6 @@
+/** A promise while writes should wait (the store's checkpointer catching up), otherwise undefined. */
+export type WriteGate = () => Promise<void> | undefined;
+
 export interface BatchWriterOptions<T, R> {
   /**
    * Writes one batch; runs as one transaction, so a batch is committed whole or not at all. May return one result
@@ -19,6 +22,8 @@ export interface BatchWriterOptions<T, R> {
   /** Pause before retrying after a failed commit (default 1 s). */
   retryDelayMs?: number;
   onError?: (err: unknown, batchSize: number) => void;
+  /** Batches wait while it holds; items keep queueing meanwhile. `flushNow` and `close` do not wait. */
+  gate?: WriteGate;
 }
 
 interface Entry<T, R> {
@@ -34,6 +39,7 @@ export class BatchWriter<T, R = void> {
   private queue: Entry<T, R>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  private waitingForGate = false;
   private closed = false;
   private readonly maxItems: number;
   private readonly maxDelayMs: number;
@@ -148,7 +154,16 @@ export class BatchWriter<T, R = void> {
   /** One batch per turn of the event loop, so a long queue never holds the loop for long. */
   private flushQuietly(): void {
     this.clearTimers();
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 || this.waitingForGate) return;
+    const held = this.opts.gate?.();
+    if (held) {
+      this.waitingForGate = true;
+      void held.then(() => {
+        this.waitingForGate = false;
+        this.flushQuietly();
+      });
+      return;
+    }
     try {
       this.flushBatch();
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { CheckState, ProbeResult, RaisedFinding } from './records.js';
+import type { WriteGate } from './batch-writer.js';
 import type { Db } from './database.js';
 import { encode, record, type Histogram } from './histogram.js';
 
@@ -54,10 +55,14 @@ export class CheckRepository {
   private readonly upsertRollup: Statement;
   private readonly updateState: Statement;
 
-  /** `onWrite` hears the oldest run and the checks of every batch written, so readers caching rollups can drop them. */
+  /**
+   * `onWrite` hears the oldest run and the checks of every batch written, so readers caching rollups can drop them.
+   * `writesHeld` says when batched writes of runs should wait (see `Checkpointer.writesHeld`).
+   */
   constructor(
     private readonly db: Db,
     private readonly onWrite: (oldestTs: number, checkKeys: Iterable<number>) => void = () => undefined,
+    readonly writesHeld: WriteGate = () => undefined,
   ) {
     this.insertResult = db.prepare(
       `INSERT INTO probe_results (check_key, ts, ok, status, error, assertion, dns_us, tcp_us, tls_us, first_byte_us, total_us, cert_expires_at)

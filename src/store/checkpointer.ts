@@ -11,24 +11,64 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
-}, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
+function pass(requested) {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ requested, frames: r.log, copied: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ requested, error: String(err && err.message || err) });
+  }
+}
+const timer = setInterval(() => pass(false), workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m === 'pass') return pass(true);
+  clearInterval(timer);
+  db.close();
+  process.exit(0);
+});
 `;
+
+/** What one checkpoint pass reports: the WAL's frames (pages) and how many of them are in the database file. */
+interface PassReport {
+  requested: boolean;
+  frames?: number;
+  copied?: number;
+  error?: string;
+}
+
+/**
+ * WAL frames (4 KiB pages) past which writers pause for one pass (16 MiB). SQLite restarts the WAL from its
+ * beginning only when a write finds every frame copied; under a steady stream of commits one always lands during a
+ * pass, so the WAL would grow until the main connection's auto-checkpoint, which copies and fsyncs on the event
+ * loop: 60–80 ms stalls, about one a second in a webhook flood. A pass that follows a hold takes 3–25 ms there.
+ */
+export const RESTART_FRAMES = 4_096;
+/** Writers never wait longer than this for the pass. */
+const MAX_HOLD_MS = 250;
 
 export class Checkpointer {
   private readonly worker: Worker;
   lastError: string | undefined;
   /** Resolves once the thread runs (or has failed to start: checkpoints then fall back to the main connection). */
   readonly started: Promise<void>;
+  private hold: { promise: Promise<void>; release: () => void } | undefined;
+  /** Passes that held the writers, for tests and diagnostics. */
+  holds = 0;
 
-  constructor(file: string, intervalMs = 500) {
+  constructor(
+    file: string,
+    intervalMs = 500,
+    private readonly restartFrames = RESTART_FRAMES,
+  ) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     // The worker only runs a pragma twice a second: a small heap is plenty.
     this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
-    this.worker.on('message', (m: { error?: string }) => (this.lastError = m.error));
-    this.worker.on('error', (err) => (this.lastError = err.message));
+    this.worker.on('message', (m: PassReport) => this.reported(m));
+    this.worker.on('error', (err) => {
+      this.lastError = err.message;
+      this.release();
+    });
+    this.worker.on('exit', () => this.release());
     // Referenced until it runs, so a caller awaiting `started` keeps the process alive; never after.
     this.started = new Promise<void>((resolve) => {
       this.worker.once('online', resolve);
@@ -36,11 +76,47 @@ export class Checkpointer {
     }).then(() => void this.worker.unref());
   }
 
+  /**
+   * A promise while writers should wait for a pass to copy the whole WAL (so the next write restarts it),
+   * otherwise undefined. Only batched writers wait; a write that cannot (an incident) only delays the restart.
+   */
+  writesHeld(): Promise<void> | undefined {
+    return this.hold?.promise;
+  }
+
   async stop(): Promise<void> {
+    this.release();
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage('stop');
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2_000)))]);
     clearTimeout(timer);
+  }
+
+  private reported(m: PassReport): void {
+    if (m.error !== undefined) this.lastError = m.error;
+    if (m.requested) return this.release();
+    if (m.frames !== undefined && m.frames >= this.restartFrames && !this.hold) this.holdWriters();
+  }
+
+  private holdWriters(): void {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    const timer = setTimeout(() => this.release(), MAX_HOLD_MS).unref();
+    this.hold = {
+      promise,
+      release: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    };
+    this.holds++;
+    this.worker.postMessage('pass');
+  }
+
+  private release(): void {
+    const hold = this.hold;
+    this.hold = undefined;
+    hold?.release();
   }
 }

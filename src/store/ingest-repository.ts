@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { AuthOutcome, ExternalEvent } from '../correlate/observation.js';
+import type { WriteGate } from './batch-writer.js';
 import type { Db } from './database.js';
 
 const DEDUP_WINDOW_MS = 24 * 3_600_000;
@@ -73,7 +74,11 @@ export class IngestRepository {
   private readonly upsertMinute: Statement;
   private readonly insertFailure: Statement;
 
-  constructor(private readonly db: Db) {
+  /** `writesHeld`: when batched writes of deliveries and telemetry should wait (see `Checkpointer.writesHeld`). */
+  constructor(
+    private readonly db: Db,
+    readonly writesHeld: WriteGate = () => undefined,
+  ) {
     this.byKey = db.prepare('SELECT id FROM webhook_deliveries WHERE source = ? AND delivery_key = ?').pluck();
     this.byHash = db.prepare('SELECT id FROM webhook_deliveries WHERE source = ? AND body_hash = ? AND received_at > ? ORDER BY id LIMIT 1').pluck();
     this.byEventId = db.prepare('SELECT coalesce(delivery_id, 0) FROM external_events WHERE source = ? AND event_id = ?').pluck();

@@ -24,14 +24,15 @@ export class Store {
   private readonly checkpointer: Checkpointer | null;
 
   private constructor(readonly db: Db, file: string) {
+    this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
+    const writesHeld = () => this.checkpointer?.writesHeld();
     this.checkHistory = new CheckHistory(db);
-    this.checks = new CheckRepository(db, (ts, keys) => this.checkHistory.written(ts, keys));
-    this.ingest = new IngestRepository(db);
+    this.checks = new CheckRepository(db, (ts, keys) => this.checkHistory.written(ts, keys), writesHeld);
+    this.ingest = new IngestRepository(db, writesHeld);
     this.incidents = new IncidentRepository(db);
     this.detectorState = new DetectorStateRepository(db);
     this.outbox = new OutboxRepository(db);
     this.silences = new SilenceRepository(db);
-    this.checkpointer = file === ':memory:' ? null : new Checkpointer(file);
   }
 
   /** Opens the database and applies pending migrations (refusing to go on if one fails). */

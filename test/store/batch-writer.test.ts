@@ -95,4 +95,28 @@ describe('BatchWriter results', () => {
     const w = new BatchWriter<string, number>({ flush: (items) => items.map((s) => s.length), maxDelayMs: 5 });
     expect(await Promise.all([w.write('a'), w.write('abc'), w.write('ab')])).toEqual([1, 3, 2]);
   });
+
+  it('holds batches while the gate holds, keeps queueing, and flushes them once it opens; close does not wait', async () => {
+    const batches: number[][] = [];
+    let open!: () => void;
+    let held: Promise<void> | undefined = new Promise<void>((r) => (open = r));
+    const w = new BatchWriter<number>({ flush: (items) => void batches.push(items), maxDelayMs: 0, gate: () => held });
+    const first = w.write(1);
+    await tick(20);
+    w.push(2);
+    await tick(20);
+    expect(batches).toEqual([]);
+    expect(w.pending).toBe(2);
+    held = undefined;
+    open();
+    await first;
+    expect(batches).toEqual([[1, 2]]);
+
+    held = new Promise<void>(() => undefined);
+    w.push(3);
+    await tick(20);
+    expect(batches).toHaveLength(1);
+    w.close();
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
 });
