@@ -11,28 +11,27 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-function pass(requested) {
+// A pass asked for by a hold answers with the hold's number; a timed pass speaks only when the WAL is long or it failed.
+function pass(hold) {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ requested, frames: r.log, copied: r.checkpointed });
+    if (hold > 0 || r.log >= workerData.restartFrames) parentPort.postMessage({ hold });
   } catch (err) {
-    parentPort.postMessage({ requested, error: String(err && err.message || err) });
+    parentPort.postMessage({ hold, error: String(err && err.message || err) });
   }
 }
-const timer = setInterval(() => pass(false), workerData.intervalMs);
+const timer = setInterval(() => pass(0), workerData.intervalMs);
 parentPort.on('message', (m) => {
-  if (m === 'pass') return pass(true);
+  if (typeof m === 'number') return pass(m);
   clearInterval(timer);
   db.close();
   process.exit(0);
 });
 `;
 
-/** What one checkpoint pass reports: the WAL's frames (pages) and how many of them are in the database file. */
+/** A pass's report: the number of the hold that asked for it (0: a timed pass that found the WAL long), or its error. */
 interface PassReport {
-  requested: boolean;
-  frames?: number;
-  copied?: number;
+  hold: number;
   error?: string;
 }
 
@@ -42,7 +41,7 @@ interface PassReport {
  * pass, so the WAL would grow until the main connection's auto-checkpoint, which copies and fsyncs on the event
  * loop: 60–80 ms stalls, about one a second in a webhook flood. A pass that follows a hold takes 3–25 ms there.
  */
-export const RESTART_FRAMES = 4_096;
+const RESTART_FRAMES = 4_096;
 /** Writers never wait longer than this for the pass. */
 const MAX_HOLD_MS = 250;
 
@@ -52,17 +51,12 @@ export class Checkpointer {
   /** Resolves once the thread runs (or has failed to start: checkpoints then fall back to the main connection). */
   readonly started: Promise<void>;
   private hold: { promise: Promise<void>; release: () => void } | undefined;
-  /** Passes that held the writers, for tests and diagnostics. */
-  holds = 0;
+  private holdCount = 0;
 
-  constructor(
-    file: string,
-    intervalMs = 500,
-    private readonly restartFrames = RESTART_FRAMES,
-  ) {
+  constructor(file: string, intervalMs = 500, restartFrames = RESTART_FRAMES) {
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     // The worker only runs a pragma twice a second: a small heap is plenty.
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs, restartFrames }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (m: PassReport) => this.reported(m));
     this.worker.on('error', (err) => {
       this.lastError = err.message;
@@ -74,6 +68,11 @@ export class Checkpointer {
       this.worker.once('online', resolve);
       this.worker.once('exit', () => resolve());
     }).then(() => void this.worker.unref());
+  }
+
+  /** Holds so far; the current one's number, which its pass answers with. */
+  get holds(): number {
+    return this.holdCount;
   }
 
   /**
@@ -95,8 +94,12 @@ export class Checkpointer {
 
   private reported(m: PassReport): void {
     if (m.error !== undefined) this.lastError = m.error;
-    if (m.requested) return this.release();
-    if (m.frames !== undefined && m.frames >= this.restartFrames && !this.hold) this.holdWriters();
+    // A late answer to a hold that already timed out must not end a newer one.
+    if (m.hold > 0) {
+      if (m.hold === this.holdCount) this.release();
+    } else if (m.error === undefined && !this.hold) {
+      this.holdWriters();
+    }
   }
 
   private holdWriters(): void {
@@ -110,8 +113,7 @@ export class Checkpointer {
         resolve();
       },
     };
-    this.holds++;
-    this.worker.postMessage('pass');
+    this.worker.postMessage(++this.holdCount);
   }
 
   private release(): void {
