@@ -83,3 +83,18 @@ export class TurnQueue<T> {
     if (this.queue.length > 0) this.schedule();
   }
 }
+
+/**
+ * Synchronous jobs handed in by many callers, one per turn of the event loop, in the order they came: requests whose
+ * bodies arrive together would otherwise each do their whole job (parsing a thousand records, say) in the same turn.
+ */
+export class OnePerTurn {
+  private readonly jobs = new TurnQueue<() => void>((job) => job(), 1);
+
+  /** Resolves with what `job` returns, or rejects with what it throws. */
+  async run<R>(job: () => R): Promise<R> {
+    let result: R | undefined;
+    await this.jobs.run([() => (result = job())]);
+    return result as R;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapInTurns, textInTurns, TurnQueue } from '../src/event-loop.js';
+import { mapInTurns, OnePerTurn, textInTurns, TurnQueue } from '../src/event-loop.js';
 
 /** Records which items ran, and how many ran in each turn of the event loop. */
 function recorder() {
@@ -52,6 +52,29 @@ describe('TurnQueue', () => {
     expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('bad item') });
     expect(results[1]).toMatchObject({ status: 'fulfilled' });
     expect(r.seen).toEqual([1, 4, 5]);
+  });
+});
+
+describe('OnePerTurn', () => {
+  it("runs the jobs of several callers one per turn, in arrival order, each caller getting its job's result", async () => {
+    const r = recorder();
+    const jobs = new OnePerTurn();
+    const results = await Promise.all([1, 2, 3].map((n) => jobs.run(() => (r.note(n), n * 10))));
+    expect(results).toEqual([10, 20, 30]);
+    expect(r.seen).toEqual([1, 2, 3]);
+    expect(r.perTurn).toEqual([1, 1, 1]);
+  });
+
+  it('rejects only the caller whose job threw', async () => {
+    const jobs = new OnePerTurn();
+    const results = await Promise.allSettled([
+      jobs.run(() => {
+        throw new Error('bad batch');
+      }),
+      jobs.run(() => 'ok'),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('bad batch') });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: 'ok' });
   });
 });
 
