@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mapInTurns, OnePerTurn, textInTurns, TurnQueue } from '../src/event-loop.js';
-
-/** Records which items ran, and how many ran in each turn of the event loop. */
-function recorder() {
-  const seen: number[] = [];
-  const perTurn: number[] = [];
-  let inTurn = false;
-  return {
-    seen,
-    perTurn,
-    note(item: number) {
-      if (!inTurn) {
-        inTurn = true;
-        perTurn.push(0);
-        setImmediate(() => (inTurn = false));
-      }
-      perTurn[perTurn.length - 1]!++;
-      seen.push(item);
-    },
-  };
-}
+import { turnRecorder } from './helpers/turns.js';
 
 describe('TurnQueue', () => {
   it('does the work of several callers in arrival order, at most perTurn items per turn in all', async () => {
-    const r = recorder();
+    const r = turnRecorder();
     const queue = new TurnQueue<number>((n) => r.note(n), 3);
     await Promise.all([queue.run([1, 2, 3, 4, 5]), queue.run([6, 7, 8]), queue.run([])]);
     expect(r.seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -31,7 +12,7 @@ describe('TurnQueue', () => {
   });
 
   it('resolves a caller only once all its items are done', async () => {
-    const r = recorder();
+    const r = turnRecorder();
     const queue = new TurnQueue<number>((n) => r.note(n), 2);
     let done = false;
     const run = queue.run([1, 2, 3]).then(() => (done = true));
@@ -43,7 +24,7 @@ describe('TurnQueue', () => {
   });
 
   it("fails only the caller whose item threw, and goes on with the others' work", async () => {
-    const r = recorder();
+    const r = turnRecorder();
     const queue = new TurnQueue<number>((n) => {
       if (n === 2) throw new Error('bad item');
       r.note(n);
@@ -57,7 +38,7 @@ describe('TurnQueue', () => {
 
 describe('OnePerTurn', () => {
   it("runs the jobs of several callers one per turn, in arrival order, each caller getting its job's result", async () => {
-    const r = recorder();
+    const r = turnRecorder();
     const jobs = new OnePerTurn();
     const results = await Promise.all([1, 2, 3].map((n) => jobs.run(() => (r.note(n), n * 10))));
     expect(results).toEqual([10, 20, 30]);
@@ -80,7 +61,7 @@ describe('OnePerTurn', () => {
 
 describe('mapInTurns', () => {
   it('maps every item, perTurn items per turn', async () => {
-    const r = recorder();
+    const r = turnRecorder();
     expect(await mapInTurns([1, 2, 3, 4, 5], (n) => (r.note(n), n * 2), 2)).toEqual([2, 4, 6, 8, 10]);
     expect(r.perTurn).toEqual([2, 2, 1]);
   });
@@ -88,7 +69,7 @@ describe('mapInTurns', () => {
 
 describe('textInTurns', () => {
   it('writes perTurn items a part, one part per turn, joined and led by the separator', async () => {
-    const r = recorder();
+    const r = turnRecorder();
     const parts: string[] = [];
     for await (const part of textInTurns([1, 2, 3, 4, 5], (n) => (r.note(n), `"${n}"`), 2, ',')) parts.push(part);
     expect(parts).toEqual(['"1","2"', ',"3","4"', ',"5"']);

@@ -72,7 +72,7 @@ export class TelemetryIngest {
         throw new HttpError(415, 'unsupported_media_type', `content type ${contentType ?? '(none)'} is not accepted; send application/json (an array) or application/x-ndjson`);
       }
       if (body.length > this.opts.maxBatchBytes) throw new HttpError(413, 'payload_too_large', `batch is ${body.length} bytes; at most ${this.opts.maxBatchBytes}`);
-      return await this.commit(await this.preparing.run(() => this.prepare(parseRecords(body, kind))));
+      return await this.take(() => parseRecords(body, kind));
     } catch (err) {
       if (err instanceof HttpError) this.counts.refused++;
       throw err;
@@ -80,8 +80,13 @@ export class TelemetryIngest {
   }
 
   /** Validates, stores and hands on a batch of raw records (the plugin in-process calls this directly). */
-  async accept(raw: unknown[]): Promise<TelemetryAnswer> {
-    return this.commit(await this.preparing.run(() => this.prepare(raw)));
+  accept(raw: unknown[]): Promise<TelemetryAnswer> {
+    return this.take(() => raw);
+  }
+
+  /** Reads (parses), validates and adds up the records in a turn of their own, then commits them. */
+  private async take(records: () => unknown[]): Promise<TelemetryAnswer> {
+    return this.commit(await this.preparing.run(() => this.prepare(records())));
   }
 
   private prepare(raw: unknown[]): PreparedBatch {
