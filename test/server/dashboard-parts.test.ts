@@ -24,18 +24,15 @@ describe('charts', () => {
   });
 
   it('draws one cell per day with the figure on hover', () => {
-    const svg = uptimeBars([
-      { day: '2026-11-29', runs: 0, ok: 0, uptime: null },
-      { day: '2026-11-30', runs: 200, ok: 199, uptime: 0.995 },
-    ]).value;
+    const svg = uptimeBars({ runs: [0, 200], ok: [0, 199] }, ['2026-11-29', '2026-11-30']).value;
     expect(svg.match(/<rect /g)).toHaveLength(2);
     expect(svg).toContain('<title>2026-11-29: no data</title>');
     expect(svg).toContain('<title>2026-11-30: 99.50 % up (199/200 runs)</title>');
   });
 
   it('merges stretches of days without data or at exactly 100 %, and keeps every other day its own cell', () => {
-    const day = (d: number, runs: number, ok: number) => ({ day: `2026-11-${String(d).padStart(2, '0')}`, runs, ok, uptime: runs ? ok / runs : null });
-    const svg = uptimeBars([day(1, 0, 0), day(2, 0, 0), day(3, 10, 10), day(4, 20, 20), day(5, 10, 9), day(6, 10, 9), day(7, 5, 5)]).value;
+    const labels = [1, 2, 3, 4, 5, 6, 7].map((d) => `2026-11-0${d}`);
+    const svg = uptimeBars({ runs: [0, 0, 10, 20, 10, 10, 5], ok: [0, 0, 10, 20, 9, 9, 5] }, labels).value;
     expect([...svg.matchAll(/class="(\w-\w+)" data-days="(\d+)" x="(\d+)" y="0" width="(\d+)"/g)].map((m) => m.slice(1).join(' '))).toEqual([
       'm-none 2 0 7',
       'm-good 2 8 7',

@@ -8,6 +8,7 @@ import {
   type CheckHistory,
   type CheckStatus,
   type CheckSummary,
+  type DailyRuns,
   type HistoryStep,
   type UptimeWindow,
 } from '../../store/check-history.js';
@@ -49,23 +50,23 @@ export function checkView(c: CheckStatus, s: CheckSummary): CheckView {
   };
 }
 
-/** The last `count` UTC days before `now`, oldest first, with their labels; the same for every check of a request. */
-let calendar: { today: number; days: { ts: number; day: string }[] } | undefined;
+/** Labels of the last `count` UTC days before `now`, oldest first; the same for every check of a request. */
+let calendar: { today: number; labels: string[] } | undefined;
 
-function lastDays(now: number, count: number): { ts: number; day: string }[] {
+export function dayLabels(now: number, count: number): readonly string[] {
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  if (calendar?.today !== today || calendar.days.length !== count) {
-    const days = Array.from({ length: count }, (_, i) => today - (count - 1 - i) * DAY_MS).map((ts) => ({ ts, day: new Date(ts).toISOString().slice(0, 10) }));
-    calendar = { today, days };
+  if (calendar?.today !== today || calendar.labels.length !== count) {
+    calendar = { today, labels: Array.from({ length: count }, (_, i) => new Date(today - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10)) };
   }
-  return calendar.days;
+  return calendar.labels;
 }
 
-/** The last `days` UTC days of one check, oldest first, with null uptime for days without runs. */
-export function dayBars(days: Map<number, { runs: number; ok: number; uptime: number | null }> | undefined, now: number, count: number) {
-  return lastDays(now, count).map(({ ts, day }) => {
-    const d = days?.get(ts);
-    return { day, runs: d?.runs ?? 0, ok: d?.ok ?? 0, uptime: d?.uptime ?? null };
+/** The last `count` UTC days of one check, oldest first, with null uptime for days without runs. */
+export function dayBars(days: DailyRuns, now: number, count: number) {
+  return dayLabels(now, count).map((day, i) => {
+    const runs = days.runs[i]!;
+    const ok = days.ok[i]!;
+    return { day, runs, ok, uptime: runs ? ok / runs : null };
   });
 }
 

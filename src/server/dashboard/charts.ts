@@ -1,4 +1,4 @@
-import type { LatencyPoint } from '../../store/check-history.js';
+import type { DailyRuns, LatencyPoint } from '../../store/check-history.js';
 import { html, type Html } from './html.js';
 import { formatMs, formatPercent } from './format.js';
 
@@ -23,35 +23,35 @@ export function barPatterns(): Html {
   )}</defs></svg>`;
 }
 
-type Day = { day: string; runs: number; ok: number; uptime: number | null };
-
 /**
  * One cell per day, oldest on the left; hovering names the day and its uptime. Consecutive days that read the same
  * (no data, or exactly 100 %) are one element with one figure for the stretch, which keeps a page of a thousand
- * checks' bars small; every other day is its own cell.
+ * checks' bars small; every other day is its own cell. `labels[i]` names day i.
  */
-export function uptimeBars(days: Day[]): Html {
+export function uptimeBars(days: DailyRuns, labels: readonly string[]): Html {
   const cell = 4;
-  const groups: Day[][] = [];
-  for (const d of days) {
-    const last = groups.at(-1);
-    const same = (a: Day, b: Day) => (a.uptime === null && b.uptime === null) || (a.uptime === 1 && b.uptime === 1);
-    if (last && same(last[0]!, d)) last.push(d);
-    else groups.push([d]);
+  const count = days.runs.length;
+  // What merges: 0 no data, 1 exactly 100 %; 2 anything else, which never merges.
+  const merges = (i: number) => (days.runs[i] === 0 ? 0 : days.ok[i] === days.runs[i] ? 1 : 2);
+  const cells: Html[] = [];
+  for (let start = 0; start < count; ) {
+    const kind = merges(start);
+    let end = start + 1;
+    if (kind !== 2) while (end < count && merges(end) === kind) end++;
+    let runs = 0;
+    let ok = 0;
+    for (let i = start; i < end; i++) {
+      runs += days.runs[i]!;
+      ok += days.ok[i]!;
+    }
+    const n = end - start;
+    const when = n === 1 ? labels[start] : `${labels[start]} to ${labels[end - 1]} (${n} days)`;
+    const figure = runs === 0 ? 'no data' : `${formatPercent(ok / runs)} up (${ok}/${runs} runs)`;
+    const grade = uptimeGrade(runs === 0 ? null : ok / runs);
+    cells.push(html`<rect class="${n === 1 ? 'u' : 'm'}-${grade}" data-days="${n}" x="${start * cell}" y="0" width="${n * cell - 1}" height="20"><title>${when}: ${figure}</title></rect>`);
+    start = end;
   }
-  let x = 0;
-  const cells = groups.map((g) => {
-    const first = g[0]!;
-    const runs = g.reduce((n, d) => n + d.runs, 0);
-    const ok = g.reduce((n, d) => n + d.ok, 0);
-    const when = g.length === 1 ? first.day : `${first.day} to ${g.at(-1)!.day} (${g.length} days)`;
-    const figure = first.uptime === null ? 'no data' : `${formatPercent(ok / runs)} up (${ok}/${runs} runs)`;
-    const grade = uptimeGrade(first.uptime);
-    const rect = html`<rect class="${g.length === 1 ? 'u' : 'm'}-${grade}" data-days="${g.length}" x="${x}" y="0" width="${g.length * cell - 1}" height="20"><title>${when}: ${figure}</title></rect>`;
-    x += g.length * cell;
-    return rect;
-  });
-  return html`<svg class="bars" viewBox="0 0 ${days.length * cell} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${days.length} days">${cells}</svg>`;
+  return html`<svg class="bars" viewBox="0 0 ${count * cell} 20" preserveAspectRatio="none" role="img" aria-label="uptime per day, last ${count} days">${cells}</svg>`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { HttpError } from '../../http-error.js';
 import type { CheckHistory, CheckStatus } from '../../store/check-history.js';
 import type { IncidentRepository } from '../../store/incident-repository.js';
 import type { OutboxRepository } from '../../store/outbox-repository.js';
-import { checkView, dayBars } from '../api/checks.js';
+import { checkView } from '../api/checks.js';
 import { incidentView, notificationView } from '../api/incidents.js';
 import { summarizeServices } from '../api/services.js';
 import { SCRIPT, STYLESHEET } from './assets.js';
@@ -47,7 +47,7 @@ export function dashboardRoutes(opts: DashboardOptions) {
     await yieldToLoop();
     return mapInTurns(checks, (c) => {
       const view = checkView(c, summary(c.key));
-      return { ...view, detail: () => ({ ...view, days: dayBars(days(c.key), now, 90), hourly: hourly(c.key) }) };
+      return { ...view, detail: () => ({ ...view, days: days(c.key), hourly: hourly(c.key) }) };
     });
   };
 
