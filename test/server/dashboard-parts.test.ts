@@ -3,6 +3,7 @@ import { summarizeServices } from '../../src/server/api/services.js';
 import { latencyChart, uptimeBars, uptimeGrade } from '../../src/server/dashboard/charts.js';
 import { formatMs, formatPercent, formatSpan } from '../../src/server/dashboard/format.js';
 import { html, raw } from '../../src/server/dashboard/html.js';
+import { escapeHtml } from '../../src/html-escape.js';
 import { formatTable } from '../../src/cli/table.js';
 
 describe('html template', () => {
@@ -11,6 +12,12 @@ describe('html template', () => {
     expect(html`<td title="${user}">${user}</td>`.value).toBe(
       '<td title="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</td>',
     );
+  });
+
+  it('escapes each special character wherever it stands, and gives other text back as it is', () => {
+    expect(['&', '<', '>', '"', "'"].map((c) => escapeHtml(`${c}a${c}`))).toEqual(['&amp;a&amp;', '&lt;a&lt;', '&gt;a&gt;', '&quot;a&quot;', '&#39;a&#39;']);
+    expect(escapeHtml('check-12 · 99.50 %')).toBe('check-12 · 99.50 %');
+    expect(html`<rect x="${-1.5}" width="${1e21}"/>`.value).toBe('<rect x="-1.5" width="1e+21"/>');
   });
 
   it('keeps markup made by html or raw, flattens lists and drops null, undefined and false', () => {

@@ -14,7 +14,8 @@ function render(part: Part): string {
   if (part === null || part === undefined || part === false) return '';
   if (part instanceof Html) return part.value;
   if (Array.isArray(part)) return part.map(render).join('');
-  return escapeHtml(String(part));
+  // A number's text has nothing to escape.
+  return typeof part === 'number' ? String(part) : escapeHtml(String(part));
 }
 
 /**
