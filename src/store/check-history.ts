@@ -81,7 +81,7 @@ interface CheckRow {
   findings: string;
 }
 
-const availability = (runs: number | null, ok: number | null): Availability => ({
+export const availability = (runs: number | null, ok: number | null): Availability => ({
   runs: runs ?? 0,
   ok: ok ?? 0,
   uptime: runs ? (ok ?? 0) / runs : null,

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { textInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import {
+  availability,
   STEP_SECONDS,
   type CheckHistory,
   type CheckStatus,
@@ -61,13 +62,9 @@ export function dayLabels(now: number, count: number): readonly string[] {
   return calendar.labels;
 }
 
-/** The last `count` UTC days of one check, oldest first, with null uptime for days without runs. */
-export function dayBars(days: DailyRuns, now: number, count: number) {
-  return dayLabels(now, count).map((day, i) => {
-    const runs = days.runs[i]!;
-    const ok = days.ok[i]!;
-    return { day, runs, ok, uptime: runs ? ok / runs : null };
-  });
+/** The days of one check (the last `days.runs.length` before `now`), oldest first, with null uptime for days without runs. */
+export function dayBars(days: DailyRuns, now: number) {
+  return dayLabels(now, days.runs.length).map((day, i) => ({ day, ...availability(days.runs[i]!, days.ok[i]!) }));
 }
 
 function timeParam(value: string | undefined, name: string): number | undefined {
@@ -108,7 +105,7 @@ export function checkRoutes(history: CheckHistory, clock: Clock) {
       return {
         check: {
           ...checkView(check, (await history.summaries(now))(check.key)),
-          days: dayBars((await history.days(now, 90))(check.key), now, 90),
+          days: dayBars((await history.days(now, 90))(check.key), now),
         },
       };
     });

@@ -1,4 +1,5 @@
 import type { DailyRuns, LatencyPoint } from '../../store/check-history.js';
+import { dayLabels } from '../api/checks.js';
 import { html, type Html } from './html.js';
 import { formatMs, formatPercent } from './format.js';
 
@@ -26,11 +27,12 @@ export function barPatterns(): Html {
 /**
  * One cell per day, oldest on the left; hovering names the day and its uptime. Consecutive days that read the same
  * (no data, or exactly 100 %) are one element with one figure for the stretch, which keeps a page of a thousand
- * checks' bars small; every other day is its own cell. `labels[i]` names day i.
+ * checks' bars small; every other day is its own cell. The days are the last `days.runs.length` before `now`.
  */
-export function uptimeBars(days: DailyRuns, labels: readonly string[]): Html {
+export function uptimeBars(days: DailyRuns, now: number): Html {
   const cell = 4;
   const count = days.runs.length;
+  const labels = dayLabels(now, count);
   // What merges: 0 no data, 1 exactly 100 %; 2 anything else, which never merges.
   const merges = (i: number) => (days.runs[i] === 0 ? 0 : days.ok[i] === days.runs[i] ? 1 : 2);
   const cells: Html[] = [];
@@ -46,8 +48,9 @@ export function uptimeBars(days: DailyRuns, labels: readonly string[]): Html {
     }
     const n = end - start;
     const when = n === 1 ? labels[start] : `${labels[start]} to ${labels[end - 1]} (${n} days)`;
-    const figure = runs === 0 ? 'no data' : `${formatPercent(ok / runs)} up (${ok}/${runs} runs)`;
-    const grade = uptimeGrade(runs === 0 ? null : ok / runs);
+    const uptime = runs === 0 ? null : ok / runs;
+    const figure = uptime === null ? 'no data' : `${formatPercent(uptime)} up (${ok}/${runs} runs)`;
+    const grade = uptimeGrade(uptime);
     cells.push(html`<rect class="${n === 1 ? 'u' : 'm'}-${grade}" data-days="${n}" x="${start * cell}" y="0" width="${n * cell - 1}" height="20"><title>${when}: ${figure}</title></rect>`);
     start = end;
   }

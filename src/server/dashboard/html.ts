@@ -14,8 +14,7 @@ function render(part: Part): string {
   if (part === null || part === undefined || part === false) return '';
   if (part instanceof Html) return part.value;
   if (Array.isArray(part)) return part.map(render).join('');
-  // A number's text has nothing to escape.
-  return typeof part === 'number' ? String(part) : escapeHtml(String(part));
+  return escapeHtml(String(part));
 }
 
 /**

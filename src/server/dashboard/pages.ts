@@ -1,7 +1,7 @@
 import type { Evidence } from '../../correlate/signal.js';
 import type { TimelineEntry } from '../../correlate/incident.js';
 import type { DailyRuns, LatencyPoint, RawPoint } from '../../store/check-history.js';
-import { dayLabels, type CheckView } from '../api/checks.js';
+import type { CheckView } from '../api/checks.js';
 import type { IncidentView } from '../api/incidents.js';
 import type { ServiceSummary } from '../api/services.js';
 import { barPatterns, latencyChart, uptimeBars } from './charts.js';
@@ -98,7 +98,7 @@ function checkRow(c: DashboardCheck, now: number): Html {
   }<div class="small muted" title="${last?.message ?? ''}">${lastText}${c.lastRunAt ? ` · ${formatSpan(now - c.lastRunAt)} ago` : ''}</div></td>
 <td class="num"><span title="24 hours">${formatPercent(c.uptime['24h'])}</span><div class="small muted" title="30 days">${formatPercent(c.uptime['30d'])} 30d</div></td>
 <td class="num">${formatMs(c.latencyMs.p95)}<div class="small muted">p50 ${formatMs(c.latencyMs.p50)}</div></td>
-<td class="bars-cell">${uptimeBars(c.days, dayLabels(now, c.days.runs.length))}<div class="small muted">90 days · ${formatPercent(c.uptime['90d'])}</div></td>
+<td class="bars-cell">${uptimeBars(c.days, now)}<div class="small muted">90 days · ${formatPercent(c.uptime['90d'])}</div></td>
 <td class="chart-cell">${latencyChart(c.hourly, { end: Math.floor(now / HOUR_MS + 1) * HOUR_MS, slots: 24, slotMs: HOUR_MS, label: `mean latency per hour, last 24 hours, ${c.name}` })}<div class="small muted">latency 24 h</div></td></tr>`;
 }
 
@@ -185,7 +185,7 @@ export function checkPage(data: { now: number; check: DashboardCheck; minutes: L
 ${c.lastResult ? html`<p>${c.lastResult.message}</p><div class="row small">${t?.dnsMs !== undefined ? html`<span>dns ${formatMs(t.dnsMs)}</span>` : ''}${t?.tcpMs !== undefined ? html`<span>tcp ${formatMs(t.tcpMs)}</span>` : ''}${t?.tlsMs !== undefined ? html`<span>tls ${formatMs(t.tlsMs)}</span>` : ''}${t?.firstByteMs !== undefined ? html`<span>first byte ${formatMs(t.firstByteMs)}</span>` : ''}<span>total ${formatMs(t?.totalMs)}</span></div>` : html`<p class="empty">Not run yet.</p>`}
 ${c.findings.length ? html`<h2>Findings</h2><ul>${c.findings.map((f) => html`<li><span class="badge sev-${f.severity}">${f.severity}</span> <code>${f.class}</code> ${f.message}</li>`)}</ul>` : ''}
 <div class="row"><span>24 h ${formatPercent(c.uptime['24h'])}</span><span>7 d ${formatPercent(c.uptime['7d'])}</span><span>30 d ${formatPercent(c.uptime['30d'])}</span><span>90 d ${formatPercent(c.uptime['90d'])}</span><span>p50 ${formatMs(c.latencyMs.p50)}</span><span>p95 ${formatMs(c.latencyMs.p95)}</span></div></section>
-<h2>Last 90 days</h2><div class="card">${uptimeBars(c.days, dayLabels(now, c.days.runs.length))}</div>
+<h2>Last 90 days</h2><div class="card">${uptimeBars(c.days, now)}</div>
 <h2>Latency, last 24 hours (per minute)</h2><div class="card">${latencyChart(data.minutes, { end: Math.floor(now / 60_000 + 1) * 60_000, slots: 1440, slotMs: 60_000, label: `mean latency per minute, last 24 hours, ${c.name}`, className: 'chart-wide', bridge: Math.ceil(c.intervalMs / 60_000) })}</div>
 <h2>Recent runs</h2><div class="card"><table class="checks"><thead><tr><th>time</th><th>result</th><th class="num">latency</th></tr></thead><tbody>${data.recent.map(
       (r) => html`<tr><td class="small">${isoTime(r.ts)}</td><td><span class="dot ${r.ok ? 'up' : 'down'}"></span>${r.status ?? ''} ${r.error ?? ''} ${r.assertion ?? ''}</td><td class="num">${formatMs(r.latencyMs)}</td></tr>`,
