@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Request } from 'autocannon';
 import Database from 'better-sqlite3';
-import { CLI, fmt, median, picketLoopLagMs, pinSelf, spawnPinned, tempDir, type Figure, type Spawned } from './lib.js';
+import { CLI, fmt, median, percentile, picketLoopLagMs, pinSelf, spawnPinned, tempDir, type Figure, type Spawned } from './lib.js';
 
 const SECRET = 'bench-lagnis-secret';
 const TOKEN = 'bench-telemetry-token';
@@ -35,21 +36,67 @@ telemetry: { token: "${TOKEN}" }
 }
 
 let counter = 0;
-function signedWebhook(request: Request): Request {
+/** A signed Lagnis webhook, each body unique (its incident id), half of them down and half up. */
+function nextWebhook(): { body: string; headers: Record<string, string> } {
   const n = ++counter;
   const body = `{"event":"monitor.${n % 2 ? 'down' : 'up'}","monitor":{"id":"m-${n % 50}","name":"Auth API","url":"https://api.example.com/auth/health"},"check":{"status":"${n % 2 ? 'down' : 'up'}","status_code":503,"response_time_ms":1200,"reason":"HTTP 503","location":"eu-west","checked_at":"2026-11-23T20:00:00Z"},"incident":{"id":"i-${n}","started_at":"2026-11-23T19:59:00Z"}}`;
+  return { body, headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } };
+}
+
+function signedWebhook(request: Request): Request {
+  const { body, headers } = nextWebhook();
   request.body = body;
-  request.headers = { ...request.headers, 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+  request.headers = { ...request.headers, ...headers };
   return request;
 }
 
-function load(url: string, opts: { connections: number; overallRate?: number; body?: string; headers?: Record<string, string>; signed?: boolean }) {
+/**
+ * Signed webhooks sent on a fixed schedule, one every 1000/perSecond ms whatever the answers, each timed from when it
+ * was due (as wrk2 does): a stall shows as the lateness of every request due during it. autocannon's `overallRate`
+ * is no good here: each connection sends its share of a second back to back and then waits for the next second, so
+ * the load comes as bursts, and its correction for the requests a stall kept from being sent assumes one every 1 ms
+ * per connection (16 times too many at 1,000/s over 16 connections).
+ */
+async function pacedWebhooks(url: string, perSecond: number, seconds: number): Promise<{ latencies: number[]; failed: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const total = perSecond * seconds;
+  const interval = 1000 / perSecond;
+  const latencies: number[] = [];
+  let failed = 0;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const answered = (due: number, ok: boolean) => {
+      latencies.push(performance.now() - due);
+      if (!ok) failed++;
+      if (latencies.length === total) resolve();
+    };
+    const send = (due: number) => {
+      const { body, headers } = nextWebhook();
+      const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => answered(due, res.statusCode === 202));
+      });
+      req.on('error', () => answered(due, false));
+      req.end(body);
+    };
+    const start = performance.now();
+    const sendDue = () => {
+      const now = performance.now();
+      for (; sent < total && start + sent * interval <= now; sent++) send(start + sent * interval);
+      if (sent < total) setTimeout(sendDue, Math.max(0, start + sent * interval - performance.now()));
+    };
+    sendDue();
+  });
+  agent.destroy();
+  return { latencies, failed };
+}
+
+function load(url: string, opts: { connections: number; body?: string; headers?: Record<string, string>; signed?: boolean }) {
   return autocannon({
     url,
     method: 'POST',
     connections: opts.connections,
     duration: SECONDS,
-    overallRate: opts.overallRate,
     body: opts.body,
     headers: opts.headers,
     requests: opts.signed ? [{ setupRequest: signedWebhook }] : undefined,
@@ -101,13 +148,15 @@ export async function run(): Promise<Figure[]> {
       loopLagMs: await picketLoopLagMs(url),
     });
 
-    const paced = await load(`${url}/ingest/lagnis`, { connections: 16, overallRate: 1_000, signed: true });
+    const paced = await pacedWebhooks(`${url}/ingest/lagnis`, 1_000, SECONDS);
+    const p99 = percentile(paced.latencies, 99);
     figures.push({
       figure: 'webhook latency',
-      how: `signed Lagnis webhooks at 1,000/s, ${SECONDS} s`,
-      value: `p50 ${fmt(paced.latency.p50)} ms, p99 ${fmt(paced.latency.p99)} ms`,
+      how: `signed Lagnis webhooks at 1,000/s, one due every 1 ms whatever the answers, ${SECONDS} s, each timed from when it was due`,
+      value: `p50 ${fmt(percentile(paced.latencies, 50))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...paced.latencies))} ms`,
       target: 'p99 ≤ 20 ms',
-      pass: paced.latency.p99 <= 20 && paced.non2xx === 0,
+      pass: p99 <= 20 && paced.failed === 0,
+      note: `${paced.latencies.length} requests, ${paced.failed} not answered 202`,
       loopLagMs: await picketLoopLagMs(url),
     });
 
