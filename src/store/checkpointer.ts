@@ -11,7 +11,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
-// Frames the last pass left copied: what a pass copies is its count of copied frames past these.
+// Frames copied as of the last pass; a pass copied what it reports past these (all it reports, if the WAL restarted).
 let backfilled = 0;
 function checkpoint() {
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -80,13 +80,12 @@ export class Checkpointer {
   readonly started: Promise<void>;
   private hold: { promise: Promise<void>; release: () => void } | undefined;
   private holdCount = 0;
-  /** Frames the passes that writers waited for have copied, in all. */
-  heldPassFrames = 0;
+  private heldFrames = 0;
 
   constructor(file: string, opts: { intervalMs?: number; restartFrames?: number; catchUpPasses?: number } = {}) {
     const { intervalMs = 500, restartFrames = RESTART_FRAMES, catchUpPasses = CATCH_UP_PASSES } = opts;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
-    // The worker only runs a pragma twice a second: a small heap is plenty.
+    // The worker only runs a few pragmas twice a second: a small heap is plenty.
     this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs, restartFrames, heldFrames: HELD_FRAMES, catchUpPasses }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (m: PassReport) => this.reported(m));
     this.worker.on('error', (err) => {
@@ -104,6 +103,11 @@ export class Checkpointer {
   /** Holds so far; the current one's number, which its pass answers with. */
   get holds(): number {
     return this.holdCount;
+  }
+
+  /** Frames the passes that writers waited for have copied, in all. */
+  get heldPassFrames(): number {
+    return this.heldFrames;
   }
 
   /**
@@ -128,7 +132,7 @@ export class Checkpointer {
     // A late answer to a hold that already timed out must not end a newer one.
     if (m.hold > 0) {
       if (m.hold === this.holdCount) {
-        this.heldPassFrames += m.copied ?? 0;
+        this.heldFrames += m.copied ?? 0;
         this.release();
       }
     } else if (m.error === undefined && !this.hold) {
