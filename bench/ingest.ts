@@ -63,7 +63,6 @@ async function pacedWebhooks(url: string, perSecond: number, seconds: number): P
   const interval = 1000 / perSecond;
   const latencies: number[] = [];
   let failed = 0;
-  let sent = 0;
   await new Promise<void>((resolve) => {
     const answered = (due: number, ok: boolean) => {
       latencies.push(performance.now() - due);
@@ -80,6 +79,7 @@ async function pacedWebhooks(url: string, perSecond: number, seconds: number): P
       req.end(body);
     };
     const start = performance.now();
+    let sent = 0;
     const sendDue = () => {
       const now = performance.now();
       for (; sent < total && start + sent * interval <= now; sent++) send(start + sent * interval);

@@ -27,7 +27,7 @@ function pass(hold) {
     // pass then has little to copy. The WAL having restarted meanwhile (fewer frames) ends it as well.
     for (let i = 0, seen = r.log; hold === 0 && r.log >= workerData.restartFrames && i < workerData.catchUpPasses; i++) {
       r = checkpoint();
-      if (r.log - seen <= workerData.heldFrames) break;
+      if (r.log - seen <= workerData.caughtUpFrames) break;
       seen = r.log;
     }
     if (hold > 0 || r.log >= workerData.restartFrames) parentPort.postMessage({ hold, copied: r.copied });
@@ -68,7 +68,7 @@ const RESTART_FRAMES = 4_096;
  * waiting 50–65 ms (at 1,000 webhooks/s). Catching up first, while writers go on, about halves the frames a held pass
  * copies and the time writers are held.
  */
-const HELD_FRAMES = 256;
+const CAUGHT_UP_FRAMES = 256;
 const CATCH_UP_PASSES = 4;
 /** Writers never wait longer than this for the pass. */
 const MAX_HOLD_MS = 250;
@@ -80,13 +80,13 @@ export class Checkpointer {
   readonly started: Promise<void>;
   private hold: { promise: Promise<void>; release: () => void } | undefined;
   private holdCount = 0;
-  private heldFrames = 0;
+  private heldPassCopied = 0;
 
   constructor(file: string, opts: { intervalMs?: number; restartFrames?: number; catchUpPasses?: number } = {}) {
     const { intervalMs = 500, restartFrames = RESTART_FRAMES, catchUpPasses = CATCH_UP_PASSES } = opts;
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     // The worker only runs a few pragmas twice a second: a small heap is plenty.
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs, restartFrames, heldFrames: HELD_FRAMES, catchUpPasses }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, intervalMs, restartFrames, caughtUpFrames: CAUGHT_UP_FRAMES, catchUpPasses }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (m: PassReport) => this.reported(m));
     this.worker.on('error', (err) => {
       this.lastError = err.message;
@@ -107,7 +107,7 @@ export class Checkpointer {
 
   /** Frames the passes that writers waited for have copied, in all. */
   get heldPassFrames(): number {
-    return this.heldFrames;
+    return this.heldPassCopied;
   }
 
   /**
@@ -132,7 +132,7 @@ export class Checkpointer {
     // A late answer to a hold that already timed out must not end a newer one.
     if (m.hold > 0) {
       if (m.hold === this.holdCount) {
-        this.heldFrames += m.copied ?? 0;
+        this.heldPassCopied += m.copied ?? 0;
         this.release();
       }
     } else if (m.error === undefined && !this.hold) {

@@ -5,6 +5,7 @@ import { textInTurns, yieldToLoop } from '../../event-loop.js';
 import { HttpError } from '../../http-error.js';
 import {
   availability,
+  dayLabels,
   STEP_SECONDS,
   type CheckHistory,
   type CheckStatus,
@@ -49,17 +50,6 @@ export function checkView(c: CheckStatus, s: CheckSummary): CheckView {
     runs: { '24h': uptime['24h'].runs, '7d': uptime['7d'].runs, '30d': uptime['30d'].runs, '90d': uptime['90d'].runs },
     latencyMs: s.latencyMs,
   };
-}
-
-/** Labels of the last `count` UTC days before `now`, oldest first; the same for every check of a request. */
-let calendar: { today: number; labels: string[] } | undefined;
-
-export function dayLabels(now: number, count: number): readonly string[] {
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  if (calendar?.today !== today || calendar.labels.length !== count) {
-    calendar = { today, labels: Array.from({ length: count }, (_, i) => new Date(today - (count - 1 - i) * DAY_MS).toISOString().slice(0, 10)) };
-  }
-  return calendar.labels;
 }
 
 /** The days of one check (the last `days.runs.length` before `now`), oldest first, with null uptime for days without runs. */

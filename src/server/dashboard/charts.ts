@@ -1,5 +1,4 @@
-import type { DailyRuns, LatencyPoint } from '../../store/check-history.js';
-import { dayLabels } from '../api/checks.js';
+import { dayLabels, uptimeOf, type DailyRuns, type LatencyPoint } from '../../store/check-history.js';
 import { html, type Html } from './html.js';
 import { formatMs, formatPercent } from './format.js';
 
@@ -48,7 +47,7 @@ export function uptimeBars(days: DailyRuns, now: number): Html {
     }
     const n = end - start;
     const when = n === 1 ? labels[start] : `${labels[start]} to ${labels[end - 1]} (${n} days)`;
-    const uptime = runs === 0 ? null : ok / runs;
+    const uptime = uptimeOf(runs, ok);
     const figure = uptime === null ? 'no data' : `${formatPercent(uptime)} up (${ok}/${runs} runs)`;
     const grade = uptimeGrade(uptime);
     cells.push(html`<rect class="${n === 1 ? 'u' : 'm'}-${grade}" data-days="${n}" x="${start * cell}" y="0" width="${n * cell - 1}" height="20"><title>${when}: ${figure}</title></rect>`);
