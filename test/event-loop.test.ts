@@ -5,7 +5,7 @@ import { turnRecorder } from './helpers/turns.js';
 describe('TurnQueue', () => {
   it('does the work of several callers in arrival order, at most perTurn items per turn in all', async () => {
     const r = turnRecorder();
-    const queue = new TurnQueue<number>((n) => r.note(n), 3);
+    const queue = new TurnQueue<number>((n) => r.note(n), { perTurn: 3 });
     await Promise.all([queue.run([1, 2, 3, 4, 5]), queue.run([6, 7, 8]), queue.run([])]);
     expect(r.seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(r.perTurn).toEqual([3, 3, 2]);
@@ -13,7 +13,7 @@ describe('TurnQueue', () => {
 
   it('resolves a caller only once all its items are done', async () => {
     const r = turnRecorder();
-    const queue = new TurnQueue<number>((n) => r.note(n), 2);
+    const queue = new TurnQueue<number>((n) => r.note(n), { perTurn: 2 });
     let done = false;
     const run = queue.run([1, 2, 3]).then(() => (done = true));
     await new Promise((resolve) => setImmediate(resolve));
@@ -23,12 +23,38 @@ describe('TurnQueue', () => {
     expect(r.seen).toEqual([1, 2, 3]);
   });
 
+  it('ends a turn once it has taken turnMs, however few items it has done', async () => {
+    const r = turnRecorder();
+    const busyFor = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // Slow items (code still cold, a busy machine): each takes at least 4 ms, so a 10 ms budget ends a turn by the third
+    // (sooner when the machine stalls the process).
+    const slow = new TurnQueue<number>((n) => (busyFor(4), r.note(n)), { perTurn: 100, turnMs: 10 });
+    await slow.run([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.perTurn.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...r.perTurn)).toBeLessThanOrEqual(3);
+  });
+
+  it('does at least one item a turn, even one that takes longer than turnMs', async () => {
+    const r = turnRecorder();
+    const queue = new TurnQueue<number>((n) => {
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      r.note(n);
+    }, { perTurn: 100, turnMs: 1 });
+    await queue.run([1, 2, 3]);
+    expect(r.perTurn).toEqual([1, 1, 1]);
+  });
+
   it("fails only the caller whose item threw, and goes on with the others' work", async () => {
     const r = turnRecorder();
     const queue = new TurnQueue<number>((n) => {
       if (n === 2) throw new Error('bad item');
       r.note(n);
-    }, 10);
+    }, { perTurn: 10 });
     const results = await Promise.allSettled([queue.run([1, 2, 3]), queue.run([4, 5])]);
     expect(results[0]).toMatchObject({ status: 'rejected', reason: new Error('bad item') });
     expect(results[1]).toMatchObject({ status: 'fulfilled' });
