@@ -33,13 +33,16 @@ interface QueuedWork<T> {
 }
 
 /**
- * Work handed in by many callers, done in the order it arrived, at most `perTurn` items per turn of the event loop
- * in all. Each caller yielding on its own would not do: eight requests in flight would each run their share in the
- * same turn, and the turn would be eight times as long.
- *
- * A turn also ends once it has taken `turnMs`, whatever the count: the same items can take ten times as long while
- * their code is still cold (the first telemetry flood after start held one turn 77 ms for 250 records, 3 ms once
- * warm) or while the machine is busy.
+ * A turn of queued work ends once it has taken this long, whatever its count: the same items can take ten times as
+ * long while their code is still cold (the first telemetry flood after start held one turn 77 ms for 250 records,
+ * 3 ms once warm) or while the machine is busy.
+ */
+const TURN_MS = 8;
+
+/**
+ * Work handed in by many callers, done in the order it arrived, at most `perTurn` items and about `turnMs` per turn of
+ * the event loop in all. Each caller yielding on its own would not do: eight requests in flight would each run their
+ * share in the same turn, and the turn would be eight times as long.
  */
 export class TurnQueue<T> {
   private readonly queue: QueuedWork<T>[] = [];
@@ -52,7 +55,7 @@ export class TurnQueue<T> {
     opts: { perTurn?: number; turnMs?: number } = {},
   ) {
     this.perTurn = opts.perTurn ?? 250;
-    this.turnMs = opts.turnMs ?? Infinity;
+    this.turnMs = opts.turnMs ?? TURN_MS;
   }
 
   /** Resolves once `fn` has been called on every item; rejects with the first error `fn` throws on them. */

@@ -28,8 +28,6 @@ export interface TelemetryAnswer {
 }
 
 const MAX_ERRORS = 100;
-/** Detection's share of a turn: 250 records take about 3 ms once the detectors' code is warm. */
-const DETECT_TURN_MS = 8;
 
 /** A batch validated and added up, not yet stored. */
 interface PreparedBatch {
@@ -49,7 +47,7 @@ export class TelemetryIngest {
   private readonly evidenceCount = new Map<string, number>();
   readonly counts = { accepted: 0, rejected: 0, refused: 0 };
   private readonly serviceOf = (route: string) => this.opts.matcher.forRoute(route);
-  private readonly detecting = new TurnQueue<RequestObservation>((o) => this.opts.onObservation(o), { perTurn: 250, turnMs: DETECT_TURN_MS });
+  private readonly detecting = new TurnQueue<RequestObservation>((o) => this.opts.onObservation(o));
   /** Parsing, validating and adding up a batch: about 2 ms for a thousand records, so a batch has a turn of its own. */
   private readonly preparing = new OnePerTurn();
 

@@ -94,17 +94,19 @@ const ms = (us: number | null): number | undefined => (us === null ? undefined :
 
 /** Start of the UTC day (seconds) `days - 1` days before the one holding `now`: the first of the last `days` days. */
 export const firstDay = (now: number, days: number): number => Math.floor(now / 1000 / DAY_S) * DAY_S - (days - 1) * DAY_S;
-/** Labels (YYYY-MM-DD) of the last `count` UTC days before `now`, oldest first: the days of `days()`. */
+
+// Kept: every check of one request or page asks for the same labels.
 let calendar: { first: number; labels: string[] } | undefined;
 
+/** Labels (YYYY-MM-DD) of the last `count` UTC days before `now`, oldest first: the days of `days()`. */
 export function dayLabels(now: number, count: number): readonly string[] {
   const first = firstDay(now, count);
-  // Kept: every check of one request or page asks for the same labels.
   if (calendar?.first !== first || calendar.labels.length !== count) {
     calendar = { first, labels: Array.from({ length: count }, (_, i) => new Date((first + i * DAY_S) * 1000).toISOString().slice(0, 10)) };
   }
   return calendar.labels;
 }
+
 /** Start of the hour (seconds) 23 hours before the one holding `now`: the first of the last 24 hours. */
 export const firstHour = (now: number): number => Math.floor(now / 1000 / HOUR_S) * HOUR_S - 23 * HOUR_S;
 
