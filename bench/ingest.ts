@@ -148,15 +148,22 @@ export async function run(): Promise<Figure[]> {
       loopLagMs: await picketLoopLagMs(url),
     });
 
-    const paced = await pacedWebhooks(`${url}/ingest/lagnis`, 1_000, SECONDS);
-    const p99 = percentile(paced.latencies, 99);
+    // The median of rounds' p99s: one checkpoint that the shared disk makes slow shifts a single round's p99 by tens
+    // of milliseconds.
+    const paced: { p50: number; p99: number; max: number; failed: number }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const r = await pacedWebhooks(`${url}/ingest/lagnis`, 1_000, SECONDS);
+      paced.push({ p50: percentile(r.latencies, 50), p99: percentile(r.latencies, 99), max: Math.max(...r.latencies), failed: r.failed });
+    }
+    const p99 = median(paced.map((r) => r.p99));
+    const failed = paced.reduce((sum, r) => sum + r.failed, 0);
     figures.push({
       figure: 'webhook latency',
-      how: `signed Lagnis webhooks at 1,000/s, one due every 1 ms whatever the answers, ${SECONDS} s, each timed from when it was due`,
-      value: `p50 ${fmt(percentile(paced.latencies, 50))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...paced.latencies))} ms`,
+      how: `signed Lagnis webhooks at 1,000/s, one due every 1 ms whatever the answers, ${SECONDS} s × ${ROUNDS}, each timed from when it was due; median of the rounds`,
+      value: `p50 ${fmt(median(paced.map((r) => r.p50)))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...paced.map((r) => r.max)))} ms`,
       target: 'p99 ≤ 20 ms',
-      pass: p99 <= 20 && paced.failed === 0,
-      note: `${paced.latencies.length} requests, ${paced.failed} not answered 202`,
+      pass: p99 <= 20 && failed === 0,
+      note: `rounds' p99 ${paced.map((r) => `${fmt(r.p99)} ms`).join(', ')}; ${ROUNDS * SECONDS * 1_000} requests, ${failed} not answered 202`,
       loopLagMs: await picketLoopLagMs(url),
     });
 

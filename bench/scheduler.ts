@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, startTarget, type Figure } from './lib.js';
+import { fmt, median, startTarget, type Figure } from './lib.js';
 
 interface WorkerResult {
   checks: number;
@@ -36,6 +36,9 @@ export function runWorker(checks: number, intervalMs: number, durationMs: number
   });
 }
 
+/** Runs of each scenario; the figure is their median, so one run the shared machine slowed does not decide it. */
+const RUNS = 3;
+
 export const scenarios = [
   { figure: 'scheduler', checks: 1_000, intervalMs: 5_000, durationMs: 60_000, p99: 20 },
   { figure: 'capacity', checks: 10_000, intervalMs: 30_000, durationMs: 60_000, p99: 50 },
@@ -48,15 +51,22 @@ export async function run(only?: string[]): Promise<Figure[]> {
   const figures: Figure[] = [];
   try {
     for (const s of scenarios.filter((x) => !only || only.includes(x.figure))) {
-      const r = await runWorker(s.checks, s.intervalMs, s.durationMs, target.http);
+      const runs: WorkerResult[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await runWorker(s.checks, s.intervalMs, s.durationMs, target.http));
+      const p99 = median(runs.map((r) => r.latenessP99));
+      const missed = runs.reduce((sum, r) => sum + r.missed, 0);
+      const skipped = runs.reduce((sum, r) => sum + r.skipped, 0);
+      const launched = runs.reduce((sum, r) => sum + r.launched, 0);
+      const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+      const loopLagMs = Math.max(...runs.map((r) => r.loopMaxLagMs));
       figures.push({
         figure: s.figure,
-        how: `${s.checks.toLocaleString('en')} HTTP checks × ${s.intervalMs / 1000} s against a local server, ${fmt(r.seconds, 0)} s, picket pinned to one core`,
-        value: `p50 ${fmt(r.latenessP50)} ms, p99 ${fmt(r.latenessP99)} ms, max ${fmt(r.latenessMax)} ms late; ${r.missed} missed, ${r.skipped} skipped`,
+        how: `${s.checks.toLocaleString('en')} HTTP checks × ${s.intervalMs / 1000} s against a local server, ${fmt(s.durationMs / 1000, 0)} s × ${RUNS}, picket pinned to one core; median of the runs`,
+        value: `p50 ${fmt(median(runs.map((r) => r.latenessP50)))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...runs.map((r) => r.latenessMax)))} ms late; ${missed} missed, ${skipped} skipped`,
         target: `p99 ≤ ${s.p99} ms, 0 missed`,
-        pass: r.latenessP99 <= s.p99 && r.missed === 0,
-        loopLagMs: r.loopMaxLagMs,
-        note: `${r.launched}/${r.expected} runs launched (${fmt(r.launched / r.seconds, 0)}/s), ${r.failures} failed; ${fmt(r.cpuMsPerProbe, 3)} ms CPU per probe; event loop max lag ${fmt(r.loopMaxLagMs)} ms; RSS ${fmt(r.rssMb, 0)} MB`,
+        pass: p99 <= s.p99 && missed === 0,
+        loopLagMs,
+        note: `runs' p99 ${runs.map((r) => `${fmt(r.latenessP99)} ms`).join(', ')}; ${launched}/${runs.reduce((sum, r) => sum + r.expected, 0)} runs launched (${fmt(launched / seconds, 0)}/s), ${runs.reduce((sum, r) => sum + r.failures, 0)} failed; ${fmt(median(runs.map((r) => r.cpuMsPerProbe)), 3)} ms CPU per probe; event loop max lag ${runs.map((r) => `${fmt(r.loopMaxLagMs)} ms`).join(', ')}; RSS up to ${fmt(Math.max(...runs.map((r) => r.rssMb)), 0)} MB`,
       });
     }
   } finally {
