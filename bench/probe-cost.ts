@@ -9,7 +9,11 @@ import { probeCheck, type Check } from '../src/probe/index.js';
 import { cpuOf, fmt, median, percentile, startTarget, type Figure } from './lib.js';
 
 const PROBES = 300;
-const ROUNDS = 11;
+/**
+ * Pairs of rounds measured. One pair's ratio ranges from 0.8× to 1.5× on this shared machine (a TLS handshake's CPU
+ * moves with its neighbours), so the median needs about twenty of them to settle within a few hundredths.
+ */
+const ROUNDS = 21;
 /** Rounds of each path before measuring: a picket runs for days, so its steady state is what counts. */
 const WARMUP_ROUNDS = 3;
 const CONCURRENCY = 8;
