@@ -43,11 +43,12 @@ function pass(hold) {
       if (r.log - seen <= workerData.caughtUpFrames) break;
       seen = r.log;
     }
-    if (hold === 0 && r.log >= workerData.restartFrames) {
+    const asksForHold = hold === 0 && r.log >= workerData.restartFrames;
+    if (asksForHold) {
       flush(workerData.file + '-wal');
       flush(workerData.file);
     }
-    if (hold > 0 || r.log >= workerData.restartFrames) parentPort.postMessage({ hold, copied: r.copied });
+    if (hold > 0 || asksForHold) parentPort.postMessage({ hold, copied: r.copied });
   } catch (err) {
     parentPort.postMessage({ hold, error: String(err && err.message || err) });
   }
