@@ -27,7 +27,7 @@ export interface Figure {
 export async function scrapeMetric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const lines = text.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return lines.length === 0 ? NaN : lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  return lines.length === 0 ? NaN : sum(lines.map((l) => Number(l.split(' ').pop())));
 }
 
 /**
@@ -50,6 +50,8 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const median = (values: number[]) => percentile(values, 50);
+
+export const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 

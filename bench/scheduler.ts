@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, startTarget, type Figure } from './lib.js';
+import { fmt, median, startTarget, sum, type Figure } from './lib.js';
 
 interface WorkerResult {
   checks: number;
@@ -54,19 +54,16 @@ export async function run(only?: string[]): Promise<Figure[]> {
       const runs: WorkerResult[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await runWorker(s.checks, s.intervalMs, s.durationMs, target.http));
       const p99 = median(runs.map((r) => r.latenessP99));
-      const missed = runs.reduce((sum, r) => sum + r.missed, 0);
-      const skipped = runs.reduce((sum, r) => sum + r.skipped, 0);
-      const launched = runs.reduce((sum, r) => sum + r.launched, 0);
-      const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-      const loopLagMs = Math.max(...runs.map((r) => r.loopMaxLagMs));
+      const missed = sum(runs.map((r) => r.missed));
+      const launched = sum(runs.map((r) => r.launched));
       figures.push({
         figure: s.figure,
         how: `${s.checks.toLocaleString('en')} HTTP checks × ${s.intervalMs / 1000} s against a local server, ${fmt(s.durationMs / 1000, 0)} s × ${RUNS}, picket pinned to one core; median of the runs`,
-        value: `p50 ${fmt(median(runs.map((r) => r.latenessP50)))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...runs.map((r) => r.latenessMax)))} ms late; ${missed} missed, ${skipped} skipped`,
+        value: `p50 ${fmt(median(runs.map((r) => r.latenessP50)))} ms, p99 ${fmt(p99)} ms, max ${fmt(Math.max(...runs.map((r) => r.latenessMax)))} ms late; ${missed} missed, ${sum(runs.map((r) => r.skipped))} skipped`,
         target: `p99 ≤ ${s.p99} ms, 0 missed`,
         pass: p99 <= s.p99 && missed === 0,
-        loopLagMs,
-        note: `runs' p99 ${runs.map((r) => `${fmt(r.latenessP99)} ms`).join(', ')}; ${launched}/${runs.reduce((sum, r) => sum + r.expected, 0)} runs launched (${fmt(launched / seconds, 0)}/s), ${runs.reduce((sum, r) => sum + r.failures, 0)} failed; ${fmt(median(runs.map((r) => r.cpuMsPerProbe)), 3)} ms CPU per probe; event loop max lag ${runs.map((r) => `${fmt(r.loopMaxLagMs)} ms`).join(', ')}; RSS up to ${fmt(Math.max(...runs.map((r) => r.rssMb)), 0)} MB`,
+        loopLagMs: Math.max(...runs.map((r) => r.loopMaxLagMs)),
+        note: `runs' p99 ${runs.map((r) => `${fmt(r.latenessP99)} ms`).join(', ')}; ${launched}/${sum(runs.map((r) => r.expected))} runs launched (${fmt(launched / sum(runs.map((r) => r.seconds)), 0)}/s), ${sum(runs.map((r) => r.failures))} failed; ${fmt(median(runs.map((r) => r.cpuMsPerProbe)), 3)} ms CPU per probe; event loop max lag ${runs.map((r) => `${fmt(r.loopMaxLagMs)} ms`).join(', ')}; RSS up to ${fmt(Math.max(...runs.map((r) => r.rssMb)), 0)} MB`,
       });
     }
   } finally {

@@ -23,12 +23,14 @@ describe('TurnQueue', () => {
     expect(r.seen).toEqual([1, 2, 3]);
   });
 
+  /** Keeps the thread busy for `ms`, as a slow item does. */
+  const busyFor = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
   it('ends a turn once it has taken turnMs, however few items it has done', async () => {
     const r = turnRecorder();
-    const busyFor = (ms: number) => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
     // Slow items (code still cold, a busy machine): each takes at least 4 ms, so a 10 ms budget ends a turn by the third
     // (sooner when the machine stalls the process).
     const slow = new TurnQueue<number>((n) => (busyFor(4), r.note(n)), { perTurn: 100, turnMs: 10 });
@@ -40,11 +42,7 @@ describe('TurnQueue', () => {
 
   it('does at least one item a turn, even one that takes longer than turnMs', async () => {
     const r = turnRecorder();
-    const queue = new TurnQueue<number>((n) => {
-      const until = performance.now() + 3;
-      while (performance.now() < until);
-      r.note(n);
-    }, { perTurn: 100, turnMs: 1 });
+    const queue = new TurnQueue<number>((n) => (busyFor(3), r.note(n)), { perTurn: 100, turnMs: 1 });
     await queue.run([1, 2, 3]);
     expect(r.perTurn).toEqual([1, 1, 1]);
   });
