@@ -72,7 +72,6 @@ export interface ExternalObservation {
 
 export type AuthOutcome = 'success' | 'failure' | 'none';
 
-/** One request to the protected API, as its telemetry reported it. */
 /** One request to the protected API, as telemetry reports it. */
 export interface RequestFields {
   ts: number;

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { VirtualClock } from '../clock.js';
 import type { PicketConfig } from '../config/load.js';
 import type { Incident } from '../correlate/incident.js';
@@ -12,9 +11,8 @@ import { ServiceMatcher, UNROUTED_SERVICE } from '../ingest/service-matcher.js';
 import { applyRun, INITIAL_STATE, probeObservation, type CheckState } from '../probe/check-state.js';
 import { Store } from '../store/store.js';
 import { validateRecord } from '../telemetry-record.js';
-
-const READ_CHUNK = 256 * 1024;
-const NEWLINE = 0x0a;
+import { OTHER, RecordBatchReader, REQUEST } from './record-batch.js';
+import { readRecords } from './record-reader.js';
 
 /** One incident as `picket replay --json` prints it. */
 export interface ReplayIncident {
@@ -82,56 +80,24 @@ export class Replayer {
   }
 
   async replayFile(file: string): Promise<ReplayIncident[]> {
-    // Read into one reused buffer and split by hand: a stream's fresh buffer per chunk, its decoder and readline's
-    // per-line events each cost more than the detectors' work on a short record.
-    const handle = await open(file, 'r');
-    try {
-      let buf = Buffer.allocUnsafe(READ_CHUNK);
-      let kept = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buf, kept, buf.length - kept);
-        const end = kept + bytesRead;
-        if (bytesRead === 0) {
-          this.feedLines(buf.toString('utf8', 0, end));
-          break;
+    const batches = new RecordBatchReader(this.serviceOf);
+    await readRecords(file, (batch) => {
+      batches.add(batch);
+      let other = 0;
+      for (let n = 0; n < batch.count; n++) {
+        const kind = batch.kinds[n];
+        if (kind === REQUEST) {
+          this.stats.records++;
+          this.observe(batches.request(batch, n));
+        } else if (kind === OTHER) {
+          this.feed(batch.others[other++]);
+        } else {
+          this.stats.records++;
+          this.stats.rejected++;
         }
-        // Cut after the last newline: a newline byte is never part of a multi-byte character, so no character is split.
-        const last = buf.lastIndexOf(NEWLINE, end - 1);
-        if (last === -1) {
-          if (end === buf.length) buf = Buffer.concat([buf], buf.length * 2);
-          kept = end;
-          continue;
-        }
-        this.feedLines(buf.toString('utf8', 0, last));
-        kept = buf.copy(buf, 0, last + 1, end);
       }
-    } finally {
-      await handle.close();
-    }
+    });
     return this.finish();
-  }
-
-  /** Feeds each line of `text`, the last one included even without a newline after it. */
-  private feedLines(text: string): void {
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.feedLine(text.slice(start, nl));
-      start = nl + 1;
-    }
-    this.feedLine(text.slice(start));
-  }
-
-  feedLine(line: string): void {
-    if (line.trim() === '') return;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      this.stats.records++;
-      this.stats.rejected++;
-      return;
-    }
-    this.feed(record);
   }
 
   feed(record: unknown): void {
