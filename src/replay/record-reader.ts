@@ -29,12 +29,10 @@ export function readRecords(file: string, onBatch: (batch: RecordBatch) => void)
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
-      if (err) {
-        void worker.terminate();
-        reject(err);
-      } else {
-        resolve();
-      }
+      // The thread ends by itself after its last batch; stopping it here also covers a handler that failed.
+      void worker.terminate();
+      if (err) reject(err);
+      else resolve();
     };
     worker.on('message', (m: ReaderMessage) => {
       if (settled) return;
