@@ -6,12 +6,12 @@ export type ReaderMessage = { batch: RecordBatch } | { done: true } | { error: {
 /** Batches the reader may run ahead of the replay: enough to keep both threads busy, few enough to bound memory. */
 const IN_FLIGHT = 4;
 
-const THREAD = new URL('./record-reader-thread.js', import.meta.url);
 /**
  * Run from the TypeScript sources (the tests do), the thread's module is a `.ts` file, which Node loads only through
  * tsx; the built package runs its `.js` directly.
  */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const THREAD = new URL(`./record-reader-thread.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url);
 const TSX_BOOT = `const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => tsx.register()).then(() => import(workerData.thread));`;
 
@@ -22,7 +22,7 @@ import(workerData.tsx).then((tsx) => tsx.register()).then(() => import(workerDat
 export function readRecords(file: string, onBatch: (batch: RecordBatch) => void): Promise<void> {
   const workerData = { file, inFlight: IN_FLIGHT };
   const worker = FROM_SOURCES
-    ? new Worker(TSX_BOOT, { eval: true, workerData: { ...workerData, tsx: import.meta.resolve('tsx/esm/api'), thread: new URL('./record-reader-thread.ts', import.meta.url).href } })
+    ? new Worker(TSX_BOOT, { eval: true, workerData: { ...workerData, tsx: import.meta.resolve('tsx/esm/api'), thread: THREAD.href } })
     : new Worker(THREAD, { workerData });
   return new Promise<void>((resolve, reject) => {
     let settled = false;
