@@ -52,8 +52,8 @@ interface WorkerResult {
 }
 
 function replay(file: string, bare: boolean): Promise<WorkerResult> {
-  const worker = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, file, ...(bare ? ['--bare'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const worker = fileURLToPath(new URL('./replay-worker.mjs', import.meta.url));
+  const child = spawn(process.execPath, [worker, file, ...(bare ? ['--bare'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`replay worker exited ${code}`)))));

@@ -1,24 +1,24 @@
 // Replays an NDJSON file through the real detectors and correlator and prints throughput and peak memory.
 // argv: <file> [--bare] — with --bare, only reads and parses the lines (the baseline).
-// It runs the built code in dist/, which `picket replay` runs and `npm run bench` builds first.
+// It runs the built code in dist/, which `picket replay` runs and `npm run bench` builds first, and is plain JavaScript
+// so that Node runs it without tsx, as it runs `picket replay`: tsx's loader would start again in the reader thread.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-
-const { Replayer } = (await import(new URL('../dist/replay/replayer.js', import.meta.url).href)) as typeof import('../src/replay/replayer.js');
+import { Replayer } from '../dist/replay/replayer.js';
 
 const [file, mode] = process.argv.slice(2);
 const started = performance.now();
 let records = 0;
-let incidents: string[] = [];
+let incidents = [];
 if (mode === '--bare') {
-  const lines = createInterface({ input: createReadStream(file!), crlfDelay: Infinity });
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line !== '') JSON.parse(line);
     records++;
   }
 } else {
   const replayer = new Replayer();
-  incidents = (await replayer.replayFile(file!)).map((i) => i.class);
+  incidents = (await replayer.replayFile(file)).map((i) => i.class);
   records = replayer.stats.records;
   await replayer.close();
 }
