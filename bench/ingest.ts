@@ -114,7 +114,7 @@ const deliveries = (db: string) => {
 
 /** Signed Lagnis webhooks and telemetry batches against `picket start`, with a bare 202 server as the ceiling. */
 export async function run(): Promise<Figure[]> {
-  pinSelf(1);
+  const unpin = pinSelf(1);
   const bareScript = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
   const bare = spawnPinned(0, [bareScript]);
   const bareUrl = (await bare.waitFor(/"url":"(http:\/\/[^"]+)"/))[1]!;
@@ -188,6 +188,7 @@ export async function run(): Promise<Figure[]> {
   } finally {
     await picket.stop();
     await bare.stop();
+    unpin();
   }
   return figures;
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,9 +136,17 @@ export async function cpuOf(fn: () => Promise<void>): Promise<number> {
   return (d.user + d.system) / 1000;
 }
 
-/** Pins this process to one core so a server pinned to the other is measured without competition. */
-export function pinSelf(core: number): void {
-  spawn('taskset', ['-p', '-c', String(core), String(process.pid)], { stdio: 'ignore' });
+/**
+ * Pins this process to one core so a server pinned to the other is measured without competition, and returns what
+ * puts its cores back. Processes spawned meanwhile inherit the pin: left in place, it had put the replay suite's two
+ * threads on one core.
+ */
+export function pinSelf(core: number): () => void {
+  const pid = String(process.pid);
+  // `taskset -p PID` prints "pid N's current affinity mask: 3".
+  const mask = spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout.trim().split(' ').pop()!;
+  spawnSync('taskset', ['-p', '-c', String(core), pid], { stdio: 'ignore' });
+  return () => void spawnSync('taskset', ['-p', mask, pid], { stdio: 'ignore' });
 }
 
 export interface Spawned {
