@@ -1,9 +1,9 @@
 import type { AuthOutcome, RequestObservation } from '../correlate/observation.js';
 
 /**
- * How the reader thread hands validated records to the replay: numbers and ids in typed arrays, whose buffers move
- * between threads without a copy, and each distinct text sent once. Posting the records as objects would cost the
- * structured clone about what parsing them did. Both sides use this file, so they cannot drift apart.
+ * How the reader thread hands validated records to the replay: numbers and text ids in typed arrays, whose buffers
+ * move between threads without a copy, and a text that repeats sent only the first time. Both sides use this file,
+ * so they cannot drift apart.
  */
 export interface RecordBatch {
   count: number;
@@ -56,7 +56,7 @@ const AUTH_OUTCOMES: AuthOutcome[] = ['none', 'success', 'failure'];
 const MAX_STRINGS = 500_000;
 const MAX_CHARS = 16_000_000;
 
-/** The reader thread's side: one batch filled at a time, each text given an id once. */
+/** The reader thread's side: one batch filled at a time, each repeated text given an id once. */
 export class RecordBatchWriter {
   private readonly ids = new Map<string, number>();
   private chars = 0;
