@@ -21,6 +21,11 @@ export interface RecordBatch {
   others: unknown[];
 }
 
+/** A replay line's record type: `type` when given, `request` when absent; undefined for a line that is not an object. */
+export function recordType(record: unknown): unknown {
+  return record !== null && typeof record === 'object' ? ((record as { type?: unknown }).type ?? 'request') : undefined;
+}
+
 export const REQUEST = 0;
 export const OTHER = 1;
 export const REJECTED = 2;
@@ -141,31 +146,24 @@ function emptyBatch(base: number): RecordBatch {
 /** The replay's side: the texts seen so far, and each request rebuilt as the observation the detectors see. */
 export class RecordBatchReader {
   private readonly strings: string[] = [];
-  /** The service of each route id, decided once per route. */
-  private readonly services: (string | undefined)[] = [];
 
+  /** `serviceOf` decides a route's service, as it does for `validateRecord`; the reader thread leaves that to it. */
   constructor(private readonly serviceOf: (route: string) => string) {}
 
   /** Takes the batch's new texts; call before reading its records. */
   add(batch: RecordBatch): void {
-    if (batch.base === 0) {
-      this.strings.length = 0;
-      this.services.length = 0;
-    }
+    if (batch.base === 0) this.strings.length = 0;
     for (const s of batch.strings) this.strings.push(s);
   }
 
   request(b: RecordBatch, n: number): RequestObservation {
     const x = n * NUMBERS;
     const t = n * TEXTS;
-    const routeId = b.texts[t + ROUTE]!;
-    const route = this.strings[routeId]!;
-    let service = this.services[routeId];
-    if (service === undefined) service = this.services[routeId] = this.serviceOf(route);
+    const route = this.strings[b.texts[t + ROUTE]!]!;
     // The fields in validateRecord's order: the detectors then see one object shape from either.
     return {
       type: 'request',
-      service,
+      service: this.serviceOf(route),
       ts: b.numbers[x + TS]!,
       route,
       status: b.numbers[x + STATUS]!,

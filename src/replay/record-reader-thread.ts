@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { validateRecord } from '../telemetry-record.js';
-import { RecordBatchWriter } from './record-batch.js';
+import { RecordBatchWriter, recordType } from './record-batch.js';
 import type { ReaderMessage } from './record-reader.js';
 
 const READ_CHUNK = 256 * 1024;
@@ -40,7 +40,7 @@ function line(text: string): void {
   } catch {
     return writer.rejected();
   }
-  if (record === null || typeof record !== 'object' || ((record as { type?: unknown }).type ?? 'request') !== 'request') return writer.other(record);
+  if (recordType(record) !== 'request') return writer.other(record);
   const o = validateRecord(record, noService);
   if (typeof o === 'string') writer.rejected();
   else writer.request(o);

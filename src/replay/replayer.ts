@@ -11,7 +11,7 @@ import { ServiceMatcher, UNROUTED_SERVICE } from '../ingest/service-matcher.js';
 import { applyRun, INITIAL_STATE, probeObservation, type CheckState } from '../probe/check-state.js';
 import { Store } from '../store/store.js';
 import { validateRecord } from '../telemetry-record.js';
-import { OTHER, RecordBatchReader, REQUEST } from './record-batch.js';
+import { OTHER, RecordBatchReader, recordType, REQUEST } from './record-batch.js';
 import { readRecords } from './record-reader.js';
 
 /** One incident as `picket replay --json` prints it. */
@@ -147,9 +147,8 @@ export class Replayer {
 
   /** One observation, or several for a webhook; a lone one is not wrapped in a list, as it is for every request. */
   private toObservations(record: unknown): Observation | Observation[] | undefined {
-    if (record === null || typeof record !== 'object') return undefined;
+    const type = recordType(record);
     const r = record as Record<string, unknown>;
-    const type = r.type ?? 'request';
     if (type === 'request') {
       const o = validateRecord(r, this.serviceOf);
       return typeof o === 'string' ? undefined : o;
