@@ -15,7 +15,7 @@ export interface CorrelatorTimings {
   persistFor: number;
 }
 
-export type IncidentStore = Pick<IncidentRepository, 'transaction' | 'insert' | 'update' | 'addEvent' | 'loadOpen' | 'lastResolved' | 'get'>;
+export type IncidentStore = Pick<IncidentRepository, 'transaction' | 'insert' | 'update' | 'putSignal' | 'dropSignal' | 'addEvent' | 'loadOpen' | 'lastResolved' | 'get'>;
 
 
 export interface CorrelatorOptions {
@@ -118,6 +118,7 @@ export class Correlator {
       if (!incident || !incident.detail.active[signalKey]) return;
       this.change(incident, s.ts, () => {
         delete incident!.detail.active[signalKey];
+        this.opts.store.dropSignal(incident!.id, signalKey);
         this.opts.store.addEvent(incident!.id, s.ts, 'signal-resolved', s.summary, { detector: s.detector, key: s.key });
         if (!incident!.class.startsWith('attack.') && Object.keys(incident!.detail.active).length === 0) this.resolveIn(incident!, s.ts, 'every signal resolved');
       });
@@ -237,6 +238,7 @@ export class Correlator {
       const d = incident.detail;
       const isNew = !d.active[signalKey] || d.active[signalKey].severity !== s.severity;
       d.active[signalKey] = { detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts };
+      this.opts.store.putSignal(incident.id, signalKey, d.active[signalKey]);
       if (!d.families.includes(s.family)) d.families.push(s.family);
       if (!d.classes.includes(s.class)) d.classes.push(s.class);
       if (s.family === 'takeover') d.takeover = true;

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Incident, TimelineEntry } from '../correlate/incident.js';
+import type { ActiveSignal, Incident, IncidentDetail, TimelineEntry } from '../correlate/incident.js';
 import type { Db } from './database.js';
 
 interface Row {
@@ -28,7 +28,7 @@ interface Row {
 const COLUMNS = `id, key, service, class, severity, state, summary, evidence, detail, opened_at, updated_at, last_signal_at,
   acknowledged_at, acknowledged_by, resolved_at, resolve_reason, policy, escalation_level, next_escalation_at, last_paged_at`;
 
-function fromRow(r: Row): Incident {
+function fromRow(r: Row, active: Record<string, ActiveSignal>): Incident {
   const i: Incident = {
     id: r.id,
     key: r.key,
@@ -38,7 +38,7 @@ function fromRow(r: Row): Incident {
     state: r.state,
     summary: r.summary,
     evidence: JSON.parse(r.evidence) as Incident['evidence'],
-    detail: JSON.parse(r.detail) as Incident['detail'],
+    detail: { ...(JSON.parse(r.detail) as Omit<IncidentDetail, 'active'>), active },
     openedAt: r.opened_at,
     updatedAt: r.updated_at,
     lastSignalAt: r.last_signal_at,
@@ -54,11 +54,20 @@ function fromRow(r: Row): Incident {
   return i;
 }
 
-/** Incidents and their timelines. */
+/** An incident's detail as its row keeps it: without the active signals, which have rows of their own. */
+function detailText(detail: IncidentDetail): string {
+  const { active: _active, ...rest } = detail;
+  return JSON.stringify(rest);
+}
+
+/** Incidents, their active signals and their timelines. */
 export class IncidentRepository {
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
   private readonly eventStmt: Statement;
+  private readonly putSignalStmt: Statement;
+  private readonly dropSignalStmt: Statement;
+  private readonly signalsStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -73,6 +82,14 @@ export class IncidentRepository {
        WHERE id = @id`,
     );
     this.eventStmt = db.prepare('INSERT INTO incident_events (incident_id, ts, kind, message, detail) VALUES (?, ?, ?, ?, ?)');
+    this.putSignalStmt = db.prepare(
+      `INSERT INTO incident_signals (incident_id, signal_key, detector, key, family, class, severity, summary, ts)
+       VALUES (@incidentId, @signalKey, @detector, @key, @family, @class, @severity, @summary, @ts)
+       ON CONFLICT (incident_id, signal_key) DO UPDATE SET family = excluded.family, class = excluded.class,
+         severity = excluded.severity, summary = excluded.summary, ts = excluded.ts`,
+    );
+    this.dropSignalStmt = db.prepare('DELETE FROM incident_signals WHERE incident_id = ? AND signal_key = ?');
+    this.signalsStmt = db.prepare('SELECT signal_key, detector, key, family, class, severity, summary, ts FROM incident_signals WHERE incident_id = ? ORDER BY id');
   }
 
   /** Runs `fn` in one transaction: an incident change and the notifications it causes commit together. */
@@ -82,23 +99,27 @@ export class IncidentRepository {
 
   /** Open incidents whose next escalation step is due: the timer that survives a restart. */
   dueEscalations(now: number): Incident[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY next_escalation_at`).all(now) as Row[]).map(fromRow);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY next_escalation_at`).all(now) as Row[]).map(this.incidentOf);
   }
 
   /** Info-level incidents opened since `from`, for the daily digest. */
   infoSince(from: number): Incident[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE severity = 'info' AND opened_at >= ? ORDER BY id`).all(from) as Row[]).map(fromRow);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE severity = 'info' AND opened_at >= ? ORDER BY id`).all(from) as Row[]).map(this.incidentOf);
   }
 
+  /** Stores a new incident, its active signals included; returns its id. */
   insert(i: Omit<Incident, 'id'>): number {
-    return Number(this.insertStmt.run({ ...i, evidence: JSON.stringify(i.evidence), detail: JSON.stringify(i.detail) }).lastInsertRowid);
+    const id = Number(this.insertStmt.run({ ...i, evidence: JSON.stringify(i.evidence), detail: detailText(i.detail) }).lastInsertRowid);
+    for (const [signalKey, signal] of Object.entries(i.detail.active)) this.putSignal(id, signalKey, signal);
+    return id;
   }
 
+  /** Stores an incident's row. Its active signals are stored apart, by `putSignal` and `dropSignal`. */
   update(i: Incident): void {
     this.updateStmt.run({
       ...i,
       evidence: JSON.stringify(i.evidence),
-      detail: JSON.stringify(i.detail),
+      detail: detailText(i.detail),
       acknowledgedAt: i.acknowledgedAt ?? null,
       acknowledgedBy: i.acknowledgedBy ?? null,
       resolvedAt: i.resolvedAt ?? null,
@@ -109,23 +130,32 @@ export class IncidentRepository {
     });
   }
 
+  /** Adds an active signal to an incident, or rewrites it (a refresh) in its place. */
+  putSignal(incidentId: number, signalKey: string, s: ActiveSignal): void {
+    this.putSignalStmt.run({ incidentId, signalKey, detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts });
+  }
+
+  dropSignal(incidentId: number, signalKey: string): void {
+    this.dropSignalStmt.run(incidentId, signalKey);
+  }
+
   addEvent(incidentId: number, ts: number, kind: string, message: string, detail?: unknown): void {
     this.eventStmt.run(incidentId, ts, kind, message, detail === undefined ? null : JSON.stringify(detail));
   }
 
   loadOpen(): Incident[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' ORDER BY id`).all() as Row[]).map(fromRow);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE state = 'open' ORDER BY id`).all() as Row[]).map(this.incidentOf);
   }
 
   /** The most recent resolved incident of a key, to reopen when its signals return within the merge window. */
   lastResolved(key: string): Incident | undefined {
     const r = this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE key = ? AND state = 'resolved' ORDER BY resolved_at DESC LIMIT 1`).get(key) as Row | undefined;
-    return r ? fromRow(r) : undefined;
+    return r ? this.incidentOf(r) : undefined;
   }
 
   get(id: number): Incident | undefined {
     const r = this.db.prepare(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`).get(id) as Row | undefined;
-    return r ? fromRow(r) : undefined;
+    return r ? this.incidentOf(r) : undefined;
   }
 
   /** Newest first; open ones only with `state: 'open'`. */
@@ -135,8 +165,14 @@ export class IncidentRepository {
         `SELECT ${COLUMNS} FROM incidents WHERE (@open = 0 OR state = 'open') AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`,
       )
       .all({ open: opts.state === 'open' ? 1 : 0, before: opts.before ?? null, limit: opts.limit }) as Row[];
-    return rows.map(fromRow);
+    return rows.map(this.incidentOf);
   }
+
+  private readonly incidentOf = (r: Row): Incident => {
+    const active: Record<string, ActiveSignal> = {};
+    for (const { signal_key, ...s } of this.signalsStmt.all(r.id) as (ActiveSignal & { signal_key: string })[]) active[signal_key] = s;
+    return fromRow(r, active);
+  };
 
   timeline(incidentId: number): TimelineEntry[] {
     return (this.db.prepare('SELECT id, incident_id, ts, kind, message, detail FROM incident_events WHERE incident_id = ? ORDER BY id').all(incidentId) as {

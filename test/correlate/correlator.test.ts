@@ -111,6 +111,37 @@ describe('Correlator', () => {
     await second.store.close();
   });
 
+  it('keeps each active signal in a row of its own, so a refresh rewrites that row and not every other one', async () => {
+    const file = path.join(tempDir(), 'picket.db');
+    const first = setup(file);
+    const stuffing = (ts: number, n: number) =>
+      signal({ ts, detector: 'credential-stuffing', family: 'auth', class: 'attack.credential_stuffing', key: `ip:203.0.${n >> 8}.${n & 255}`, summary: `30 failed logins on 20 users from 203.0.${n >> 8}.${n & 255}` });
+    // A distributed attack: 2,000 addresses firing, each refreshed a minute later.
+    for (let n = 0; n < 2_000; n++) first.correlator.handle(stuffing(T0 + n, n));
+    for (let n = 0; n < 2_000; n++) first.correlator.handle(stuffing(T0 + MIN + n, n));
+    const id = first.correlator.openIncidents()[0]!.id;
+    first.correlator.handle({ ...stuffing(T0 + 2 * MIN, 7), state: 'resolved' });
+    // The incident's own row stays small however many signals are active: it was rewritten whole with each of them.
+    const detail = first.store.db.prepare('SELECT detail FROM incidents WHERE id = ?').pluck().get(id) as string;
+    expect(detail.length).toBeLessThan(1_000);
+    expect(JSON.parse(detail)).not.toHaveProperty('active');
+    const stored = first.store.incidents.get(id)!;
+    const keys = Object.keys(stored.detail.active);
+    expect(keys).toHaveLength(1_999);
+    expect(keys.slice(0, 3)).toEqual(['credential-stuffing|ip:203.0.0.0', 'credential-stuffing|ip:203.0.0.1', 'credential-stuffing|ip:203.0.0.2']);
+    expect(keys).not.toContain('credential-stuffing|ip:203.0.0.7');
+    expect(stored.detail.active['credential-stuffing|ip:203.0.0.8']).toMatchObject({ ts: T0 + MIN + 8, severity: 'warning', family: 'auth' });
+    expect(stored.detail.active).toEqual(first.correlator.openIncidents()[0]!.detail.active);
+    await first.store.close();
+
+    // After a restart the signals are all there, and the one that resolves is dropped.
+    const second = setup(file);
+    expect(Object.keys(second.correlator.openIncidents()[0]!.detail.active)).toEqual(keys);
+    second.correlator.handle({ ...stuffing(T0 + 3 * MIN, 0), state: 'resolved' });
+    expect(Object.keys(second.store.incidents.get(id)!.detail.active)).toEqual(keys.slice(1));
+    await second.store.close();
+  });
+
   it('acknowledges once, and records a manual resolve with who did it', () => {
     const { correlator, store, changes } = setup();
     correlator.handle(signal({ ts: T0 }));

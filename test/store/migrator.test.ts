@@ -72,6 +72,32 @@ describe('migrations', () => {
     db.close();
   });
 
+  it("moves an older database's active signals out of each incident's detail into rows of their own, in order", async () => {
+    const file = path.join(tempDir(), 'picket.db');
+    const db = openDatabase(file);
+    const older = readMigrations().filter((m) => m.version < 3);
+    migrate(db, older);
+    const active = {
+      'credential-stuffing|ip:203.0.113.9': { detector: 'credential-stuffing', key: 'ip:203.0.113.9', family: 'auth', class: 'attack.credential_stuffing', severity: 'warning', summary: 'stuffing from 203.0.113.9', ts: 2_000 },
+      'error-rate|auth:auth': { detector: 'error-rate', key: 'auth:auth', family: 'errors', class: 'attack.suspected', severity: 'critical', summary: '401 spike', ts: 1_000 },
+    };
+    const detail = { active, families: ['auth', 'errors'], classes: ['attack.credential_stuffing', 'attack.suspected'], signalSeverity: 'critical', takeover: false, persisted: false, timelineSignals: 2 };
+    for (const [key, d] of [['auth|attack', detail], ['orders|outage', { ...detail, active: {} }]] as const) {
+      db.prepare(`INSERT INTO incidents (key, service, class, severity, state, summary, detail, opened_at, updated_at, last_signal_at)
+        VALUES (?, 'auth', 'attack.credential_stuffing', 'critical', 'open', 'stuffing', ?, 1000, 2000, 2000)`).run(key, JSON.stringify(d));
+    }
+    db.close();
+
+    const store = Store.open(file);
+    const [attack, outage] = store.incidents.loadOpen();
+    expect(attack!.detail).toEqual(detail);
+    expect(Object.keys(attack!.detail.active)).toEqual(Object.keys(active));
+    expect(outage!.detail.active).toEqual({});
+    const { active: _moved, ...kept } = detail;
+    expect(store.db.prepare('SELECT detail FROM incidents ORDER BY id').pluck().all().map((d) => JSON.parse(d as string))).toEqual([kept, kept]);
+    await store.close();
+  });
+
   it('rejects badly named files and shared numbers', () => {
     expect(() => readMigrations(writeTree(tempDir(), { 'init.sql': '' }))).toThrow(/not named NNNN_name\.sql/);
     expect(() => readMigrations(writeTree(tempDir(), { '0001_a.sql': '', '001_b.sql': '' }))).toThrow(/share a number/);
