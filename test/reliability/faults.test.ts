@@ -138,8 +138,10 @@ describe('misbehaving targets', () => {
     const sorted = [...lateness].sort((a, b) => a - b);
     const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
     expect(sorted.length).toBeGreaterThan(1_000);
-    // The misbehaving server shares this process and the test suite shares the machine, so the bound is loose:
-    // what it rules out is runs held up for the length of a timeout (1.5 s). `npm run bench` measures lateness precisely.
-    expect(p99, `p99 lateness ${p99} ms`).toBeLessThan(500);
+    // The misbehaving server shares this process and the test suite shares the machine (a replay next door takes both
+    // cores; 845 ms was seen then), so the bound is loose: what it rules out is runs held up for the length of a
+    // timeout (1.5 s), which the four misbehaving checks alone, 2 % of the runs, would put in the p99.
+    // `npm run bench` measures lateness precisely.
+    expect(p99, `p99 lateness ${p99} ms`).toBeLessThan(1_000);
   }, 30_000);
 });
