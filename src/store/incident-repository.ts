@@ -168,6 +168,7 @@ export class IncidentRepository {
     return rows.map(this.incidentOf);
   }
 
+  /** An incident from its row, with its active signals in the order they joined. */
   private readonly incidentOf = (r: Row): Incident => {
     const active: Record<string, ActiveSignal> = {};
     for (const { signal_key, ...s } of this.signalsStmt.all(r.id) as (ActiveSignal & { signal_key: string })[]) active[signal_key] = s;
