@@ -5,7 +5,6 @@
 CREATE TABLE incident_signals (
   id          INTEGER PRIMARY KEY,
   incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
-  signal_key  TEXT    NOT NULL,   -- detector|key
   detector    TEXT    NOT NULL,
   key         TEXT    NOT NULL,
   family      TEXT    NOT NULL,
@@ -14,10 +13,10 @@ CREATE TABLE incident_signals (
   summary     TEXT    NOT NULL,
   ts          INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX incident_signals_key ON incident_signals (incident_id, signal_key);
+CREATE UNIQUE INDEX incident_signals_key ON incident_signals (incident_id, detector, key);
 
-INSERT INTO incident_signals (incident_id, signal_key, detector, key, family, class, severity, summary, ts)
-  SELECT i.id, a.key, json_extract(a.value, '$.detector'), json_extract(a.value, '$.key'), json_extract(a.value, '$.family'),
+INSERT INTO incident_signals (incident_id, detector, key, family, class, severity, summary, ts)
+  SELECT i.id, json_extract(a.value, '$.detector'), json_extract(a.value, '$.key'), json_extract(a.value, '$.family'),
          json_extract(a.value, '$.class'), json_extract(a.value, '$.severity'), json_extract(a.value, '$.summary'),
          json_extract(a.value, '$.ts')
   FROM incidents i, json_each(i.detail, '$.active') a

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { IncidentRepository } from '../store/incident-repository.js';
 import { maxSeverity, severityRank, SEVERITIES, type IncidentClass, type Severity } from './classes.js';
 import { mergeEvidence } from './evidence.js';
-import type { Incident, IncidentChange, IncidentDetail } from './incident.js';
+import { activeSignalKey, type ActiveSignal, type Incident, type IncidentChange, type IncidentDetail } from './incident.js';
 import type { Signal } from './signal.js';
 
 export interface CorrelatorTimings {
@@ -82,6 +82,9 @@ function bump(s: Severity, steps: number): Severity {
   return SEVERITIES[Math.min(SEVERITIES.length - 1, severityRank(s) + steps)]!;
 }
 
+/** What an incident keeps of a firing signal. */
+const activeOf = (s: Signal): ActiveSignal => ({ detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts });
+
 /**
  * Turns signals into incidents: one open incident per (service, class group), merging signals within the merge
  * window. An outage and an attack on the same service are separate incidents, so an open outage never hides an
@@ -112,13 +115,13 @@ export class Correlator {
     // own (per user), so it can neither keep an attack incident alive nor swallow the next real one.
     if (s.family === 'location' && !this.open.has(`${s.service}|attack`)) group = `location:${s.key}`;
     const key = `${s.service}|${group}`;
-    const signalKey = `${s.detector}|${s.key}`;
+    const signalKey = activeSignalKey(s);
     let incident = this.open.get(key);
     if (s.state === 'resolved') {
       if (!incident || !incident.detail.active[signalKey]) return;
       this.change(incident, s.ts, () => {
         delete incident!.detail.active[signalKey];
-        this.opts.store.dropSignal(incident!.id, signalKey);
+        this.opts.store.dropSignal(incident!.id, s);
         this.opts.store.addEvent(incident!.id, s.ts, 'signal-resolved', s.summary, { detector: s.detector, key: s.key });
         if (!incident!.class.startsWith('attack.') && Object.keys(incident!.detail.active).length === 0) this.resolveIn(incident!, s.ts, 'every signal resolved');
       });
@@ -186,7 +189,7 @@ export class Correlator {
 
   private openNew(key: string, group: string, s: Signal): void {
     const detail: IncidentDetail = {
-      active: { [`${s.detector}|${s.key}`]: { detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts } },
+      active: { [activeSignalKey(s)]: activeOf(s) },
       families: [s.family],
       classes: [s.class],
       signalSeverity: s.severity,
@@ -237,8 +240,8 @@ export class Correlator {
     this.change(incident, s.ts, () => {
       const d = incident.detail;
       const isNew = !d.active[signalKey] || d.active[signalKey].severity !== s.severity;
-      d.active[signalKey] = { detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts };
-      this.opts.store.putSignal(incident.id, signalKey, d.active[signalKey]);
+      d.active[signalKey] = activeOf(s);
+      this.opts.store.putSignal(incident.id, d.active[signalKey]);
       if (!d.families.includes(s.family)) d.families.push(s.family);
       if (!d.classes.includes(s.class)) d.classes.push(s.class);
       if (s.family === 'takeover') d.takeover = true;

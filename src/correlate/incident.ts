@@ -1,7 +1,7 @@
 import type { IncidentClass, Severity } from './classes.js';
 import type { DetectorFamily, Evidence } from './signal.js';
 
-/** A signal the incident is still hearing from, by `detector|key`. */
+/** A signal the incident is still hearing from, by `detector|key` (`activeSignalKey`). */
 export interface ActiveSignal {
   detector: string;
   key: string;
@@ -11,6 +11,9 @@ export interface ActiveSignal {
   summary: string;
   ts: number;
 }
+
+/** An active signal's key in `IncidentDetail.active`: one detector's condition on one principal. */
+export const activeSignalKey = (s: { detector: string; key: string }): string => `${s.detector}|${s.key}`;
 
 /** The correlator's working state of an incident, stored with it so a restart picks it up. */
 export interface IncidentDetail {

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ActiveSignal, Incident, IncidentDetail, TimelineEntry } from '../correlate/incident.js';
+import { activeSignalKey, type ActiveSignal, type Incident, type IncidentDetail, type TimelineEntry } from '../correlate/incident.js';
 import type { Db } from './database.js';
 
 interface Row {
@@ -83,13 +83,13 @@ export class IncidentRepository {
     );
     this.eventStmt = db.prepare('INSERT INTO incident_events (incident_id, ts, kind, message, detail) VALUES (?, ?, ?, ?, ?)');
     this.putSignalStmt = db.prepare(
-      `INSERT INTO incident_signals (incident_id, signal_key, detector, key, family, class, severity, summary, ts)
-       VALUES (@incidentId, @signalKey, @detector, @key, @family, @class, @severity, @summary, @ts)
-       ON CONFLICT (incident_id, signal_key) DO UPDATE SET family = excluded.family, class = excluded.class,
+      `INSERT INTO incident_signals (incident_id, detector, key, family, class, severity, summary, ts)
+       VALUES (@incidentId, @detector, @key, @family, @class, @severity, @summary, @ts)
+       ON CONFLICT (incident_id, detector, key) DO UPDATE SET family = excluded.family, class = excluded.class,
          severity = excluded.severity, summary = excluded.summary, ts = excluded.ts`,
     );
-    this.dropSignalStmt = db.prepare('DELETE FROM incident_signals WHERE incident_id = ? AND signal_key = ?');
-    this.signalsStmt = db.prepare('SELECT signal_key, detector, key, family, class, severity, summary, ts FROM incident_signals WHERE incident_id = ? ORDER BY id');
+    this.dropSignalStmt = db.prepare('DELETE FROM incident_signals WHERE incident_id = ? AND detector = ? AND key = ?');
+    this.signalsStmt = db.prepare('SELECT detector, key, family, class, severity, summary, ts FROM incident_signals WHERE incident_id = ? ORDER BY id');
   }
 
   /** Runs `fn` in one transaction: an incident change and the notifications it causes commit together. */
@@ -110,7 +110,7 @@ export class IncidentRepository {
   /** Stores a new incident, its active signals included; returns its id. */
   insert(i: Omit<Incident, 'id'>): number {
     const id = Number(this.insertStmt.run({ ...i, evidence: JSON.stringify(i.evidence), detail: detailText(i.detail) }).lastInsertRowid);
-    for (const [signalKey, signal] of Object.entries(i.detail.active)) this.putSignal(id, signalKey, signal);
+    for (const signal of Object.values(i.detail.active)) this.putSignal(id, signal);
     return id;
   }
 
@@ -131,12 +131,12 @@ export class IncidentRepository {
   }
 
   /** Adds an active signal to an incident, or rewrites it (a refresh) in its place. */
-  putSignal(incidentId: number, signalKey: string, s: ActiveSignal): void {
-    this.putSignalStmt.run({ incidentId, signalKey, detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts });
+  putSignal(incidentId: number, s: ActiveSignal): void {
+    this.putSignalStmt.run({ incidentId, detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts });
   }
 
-  dropSignal(incidentId: number, signalKey: string): void {
-    this.dropSignalStmt.run(incidentId, signalKey);
+  dropSignal(incidentId: number, s: { detector: string; key: string }): void {
+    this.dropSignalStmt.run(incidentId, s.detector, s.key);
   }
 
   addEvent(incidentId: number, ts: number, kind: string, message: string, detail?: unknown): void {
@@ -171,7 +171,7 @@ export class IncidentRepository {
   /** An incident from its row, with its active signals in the order they joined. */
   private readonly incidentOf = (r: Row): Incident => {
     const active: Record<string, ActiveSignal> = {};
-    for (const { signal_key, ...s } of this.signalsStmt.all(r.id) as (ActiveSignal & { signal_key: string })[]) active[signal_key] = s;
+    for (const s of this.signalsStmt.all(r.id) as ActiveSignal[]) active[activeSignalKey(s)] = s;
     return fromRow(r, active);
   };
 
