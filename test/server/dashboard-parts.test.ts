@@ -3,6 +3,8 @@ import { summarizeServices } from '../../src/server/api/services.js';
 import { latencyChart, uptimeBars, uptimeGrade } from '../../src/server/dashboard/charts.js';
 import { formatMs, formatPercent, formatSpan } from '../../src/server/dashboard/format.js';
 import { html, raw } from '../../src/server/dashboard/html.js';
+import { signalList } from '../../src/server/dashboard/pages.js';
+import type { IncidentView } from '../../src/server/api/incidents.js';
 import { escapeHtml } from '../../src/html-escape.js';
 import { formatTable } from '../../src/cli/table.js';
 
@@ -61,6 +63,32 @@ describe('charts', () => {
     const failed = latencyChart([{ ts: 0, avgMs: null, uptime: 0 }], { end: 24 * hour, slots: 24, slotMs: hour, label: 'x' }).value;
     expect(failed).toContain('class="fail"');
     expect(failed).not.toContain('<polyline');
+  });
+});
+
+describe('incident page signals', () => {
+  const signal = (detector: string, n: number) => ({ detector, class: 'attack.credential_stuffing', severity: 'warning', summary: `auth: failed logins from 10.0.${n >> 8}.${n & 255}`, ts: 1_000 + n });
+  const withSignals = (signals: IncidentView['signals']) => signalList({ id: 7, signals } as IncidentView);
+
+  it('lists a few signals one by one, in the order they joined, and nothing when none is active', () => {
+    const page = (withSignals([signal('brute-force', 2), signal('credential-stuffing', 1)]) as { value: string }).value;
+    expect(page).toContain('<h2>Active signals</h2>');
+    expect(page.match(/<li>/g)).toHaveLength(2);
+    expect(page.indexOf('brute-force')).toBeLessThan(page.indexOf('credential-stuffing'));
+    expect(page).not.toContain('the API');
+    expect(withSignals([])).toBe('');
+  });
+
+  it('counts many signals per detector and lists only the latest twenty, pointing to the API for the rest', () => {
+    const signals = [...Array.from({ length: 2_000 }, (_, n) => signal('credential-stuffing', n)), signal('scraping', 5), signal('scraping', 6)];
+    const page = (withSignals(signals) as { value: string }).value;
+    expect(page).toContain('<h2>Active signals: 2,002</h2>');
+    expect(page).toMatch(/<ul class="signal-counts"><li><code>credential-stuffing<\/code> 2,000<\/li><li><code>scraping<\/code> 2<\/li><\/ul>/);
+    const listed = page.slice(page.indexOf('<ul class="signals">')).match(/<li>.*?<\/li>/g) ?? [];
+    expect(listed).toHaveLength(20);
+    expect(listed[0]).toContain('10.0.7.207');
+    expect(listed.at(-1)).toContain('10.0.7.188');
+    expect(page).toContain('<a href="/api/v1/incidents/7">the API</a>');
   });
 });
 

@@ -148,6 +148,25 @@ export async function* overviewPage(data: { now: number; services: ServiceSummar
   yield tail.value;
 }
 
+/** Signals an incident page lists one by one; past that it counts them per detector and lists the latest. */
+const LISTED_SIGNALS = 20;
+
+/**
+ * The incident's active signals. An attack from many addresses keeps one signal per address (2,000 in a big one), so
+ * past `LISTED_SIGNALS` the page says how many each detector has and lists the latest; the API gives them all.
+ */
+export function signalList(i: IncidentView): Html | '' {
+  if (i.signals.length === 0) return '';
+  const item = (s: IncidentView['signals'][number]) => html`<li><code>${s.detector}</code> ${s.severity}: ${s.summary}</li>`;
+  if (i.signals.length <= LISTED_SIGNALS) return html`<h2>Active signals</h2><ul>${i.signals.map(item)}</ul>`;
+  const perDetector = new Map<string, number>();
+  for (const s of i.signals) perDetector.set(s.detector, (perDetector.get(s.detector) ?? 0) + 1);
+  const latest = [...i.signals].sort((a, b) => b.ts - a.ts).slice(0, LISTED_SIGNALS);
+  const counts = [...perDetector].sort((a, b) => b[1] - a[1]).map(([detector, n]) => html`<li><code>${detector}</code> ${n.toLocaleString('en-US')}</li>`);
+  return html`<h2>Active signals: ${i.signals.length.toLocaleString('en-US')}</h2><ul class="signal-counts">${counts}</ul>
+<p class="small muted">The latest ${LISTED_SIGNALS}; <a href="/api/v1/incidents/${i.id}">the API</a> lists them all.</p><ul class="signals">${latest.map(item)}</ul>`;
+}
+
 export function incidentPage(data: {
   now: number;
   incident: IncidentView;
@@ -160,7 +179,7 @@ export function incidentPage(data: {
     now,
     html`<p><a href="/">← overview</a></p>${incidentCard(i, now)}
 <div class="card"><div class="row small"><span>opened ${isoTime(i.openedAt)}</span><span>last signal ${isoTime(i.lastSignalAt)}</span>${i.resolvedAt !== null ? html`<span>resolved ${isoTime(i.resolvedAt)} (${i.resolveReason ?? ''})</span>` : ''}<span>policy ${i.escalation.policy ?? '–'}</span></div>
-${i.signals.length ? html`<h2>Active signals</h2><ul>${i.signals.map((s) => html`<li><code>${s.detector}</code> ${s.severity}: ${s.summary}</li>`)}</ul>` : ''}</div>
+${signalList(i)}</div>
 <h2>Timeline</h2><div class="card"><ol class="timeline" id="timeline">${data.timeline.map(
       (e) => html`<li><span class="muted small">${isoTime(e.ts)}</span><code>${e.kind}</code><span>${e.message}</span></li>`,
     )}</ol></div>
