@@ -67,7 +67,7 @@ describe('charts', () => {
 });
 
 describe('incident page signals', () => {
-  const signal = (detector: string, n: number) => ({ detector, class: 'attack.credential_stuffing', severity: 'warning', summary: `auth: failed logins from 10.0.${n >> 8}.${n & 255}`, ts: 1_000 + n });
+  const signal = (detector: string, n: number): IncidentView['signals'][number] => ({ detector, class: 'attack.credential_stuffing', severity: 'warning', summary: `auth: failed logins from 10.0.${n >> 8}.${n & 255}`, ts: 1_000 + n });
   const withSignals = (signals: IncidentView['signals']) => signalList({ id: 7, signals } as IncidentView);
 
   it('lists a few signals one by one, in the order they joined, and nothing when none is active', () => {
