@@ -7,7 +7,7 @@ const LONG_RUNNING = new Set(['start', 'demo']);
  * way: a flood is answered within two seconds. Looking starts once start-up (loading, migrations, the first probes
  * and their code warming up) is over. Both bounds keep start-up from passing for a flood: 1,000 checks take 60–98 % of
  * a core for the first seconds after 5 s, and one second of it was enough to grow the young generation to 4–16 MB for
- * good (4 of 7 starts, 115–127 MB resident instead of 110–114).
+ * good (9 of 15 starts, 112–127 MB resident instead of 108–114).
  */
 const LOAD_CHECK_MS = 500;
 const BUSY_LOOKS = 4;
