@@ -132,7 +132,7 @@ export class IncidentRepository {
 
   /** Adds an active signal to an incident, or rewrites it (a refresh) in its place. */
   putSignal(incidentId: number, s: ActiveSignal): void {
-    this.putSignalStmt.run({ incidentId, detector: s.detector, key: s.key, family: s.family, class: s.class, severity: s.severity, summary: s.summary, ts: s.ts });
+    this.putSignalStmt.run({ ...s, incidentId });
   }
 
   dropSignal(incidentId: number, s: { detector: string; key: string }): void {

@@ -46,9 +46,10 @@ function stateBadge(state: string): Html {
   return html`<span class="badge s-${state}">${state}</span>`;
 }
 
-function counted<T>(title: string, list: { key: T; count: number }[] | undefined): Html | '' {
+/** A titled list of keys with their counts, the first `shown` of them (the caller sorts). */
+function counted<T>(title: string, list: { key: T; count: number }[] | undefined, shown = 5): Html | '' {
   if (!list?.length) return '';
-  return html`<div><strong>${title}</strong><ul>${list.slice(0, 5).map((c) => html`<li><code>${String(c.key)}</code> × ${c.count}</li>`)}</ul></div>`;
+  return html`<div><strong>${title}</strong><ul>${list.slice(0, shown).map((c) => html`<li><code>${String(c.key)}</code> × ${c.count}</li>`)}</ul></div>`;
 }
 
 function evidenceBlock(e: Evidence): Html {
@@ -161,9 +162,9 @@ export function signalList(i: IncidentView): Html | '' {
   if (i.signals.length <= LISTED_SIGNALS) return html`<h2>Active signals</h2><ul>${i.signals.map(item)}</ul>`;
   const perDetector = new Map<string, number>();
   for (const s of i.signals) perDetector.set(s.detector, (perDetector.get(s.detector) ?? 0) + 1);
+  const counts = [...perDetector].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
   const latest = [...i.signals].sort((a, b) => b.ts - a.ts).slice(0, LISTED_SIGNALS);
-  const counts = [...perDetector].sort((a, b) => b[1] - a[1]).map(([detector, n]) => html`<li><code>${detector}</code> ${n.toLocaleString('en-US')}</li>`);
-  return html`<h2>Active signals: ${i.signals.length.toLocaleString('en-US')}</h2><ul class="signal-counts">${counts}</ul>
+  return html`<h2>Active signals: ${i.signals.length}</h2><div class="evidence">${counted('Per detector', counts, counts.length)}</div>
 <p class="small muted">The latest ${LISTED_SIGNALS}; <a href="/api/v1/incidents/${i.id}">the API</a> lists them all.</p><ul class="signals">${latest.map(item)}</ul>`;
 }
 
