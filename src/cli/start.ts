@@ -1,7 +1,9 @@
+import os from 'node:os';
 import { Command } from 'commander';
 import { startRuntime } from '../runtime.js';
 import { addConfigOption, loadForCommand, loggerFor } from './options.js';
 import { runUntilSignal } from './process.js';
+import { v8PoolAdvice } from './v8-pool.js';
 
 export function register(program: Command): void {
   addConfigOption(program.command('start'))
@@ -13,6 +15,9 @@ export function register(program: Command): void {
         return;
       }
       const logger = loggerFor(cmd);
+      const cores = os.availableParallelism();
+      const advice = v8PoolAdvice(cores, process.execArgv, process.env.NODE_OPTIONS);
+      if (advice) logger.info({ cores }, advice);
       await runUntilSignal(logger, () => startRuntime(config, { logger }));
     });
 }

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { v8PoolAdvice } from '../../src/cli/v8-pool.js';
+import { CLI } from '../helpers/cli.js';
+import { tempDir, writeTree } from '../helpers/temp.js';
+
+describe('v8PoolAdvice', () => {
+  it('advises sizing the pool on one or two cores', () => {
+    expect(v8PoolAdvice(1, [])).toMatch(/4 background threads on 1 core, .*NODE_OPTIONS=--v8-pool-size=0/);
+    expect(v8PoolAdvice(2, ['--enable-source-maps'], '--max-old-space-size=512')).toMatch(/on 2 cores/);
+  });
+
+  it('says nothing once the pool is sized, on the command line or in NODE_OPTIONS, or with cores to spare', () => {
+    expect(v8PoolAdvice(1, ['--v8-pool-size=0'])).toBeUndefined();
+    expect(v8PoolAdvice(1, [], '--max-old-space-size=512 --v8-pool-size=1')).toBeUndefined();
+    expect(v8PoolAdvice(8, [])).toBeUndefined();
+  });
+});
+
+/** `picket start` pinned to one core; resolves with what it logged up to "picket started". */
+function startPinned(env: NodeJS.ProcessEnv): Promise<string> {
+  const dir = writeTree(tempDir(), { 'picket.yaml': 'server: { port: 0 }\nstorage: { path: ./picket.db }\n' });
+  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'start'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`picket did not start:\n${output}`));
+    }, 15_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (!output.includes('picket started')) return;
+      clearTimeout(timer);
+      child.once('close', () => resolve(output));
+      child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+  });
+}
+
+describe('picket start on one core', () => {
+  it('logs the advice once, before it starts', async () => {
+    const output = await startPinned({});
+    expect(output.match(/--v8-pool-size=0 to size them/g)).toHaveLength(1);
+    expect(output.indexOf('--v8-pool-size=0')).toBeLessThan(output.indexOf('picket started'));
+    expect(output).toContain('"cores":1');
+  });
+
+  it('does not when NODE_OPTIONS sizes the pool', async () => {
+    const output = await startPinned({ NODE_OPTIONS: '--v8-pool-size=0' });
+    expect(output).toContain('picket started');
+    expect(output).not.toContain('v8-pool-size');
+  });
+});
