@@ -26,6 +26,7 @@ function startPinned(env: NodeJS.ProcessEnv): Promise<string> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stopping = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -33,7 +34,9 @@ function startPinned(env: NodeJS.ProcessEnv): Promise<string> {
     }, 15_000);
     const onData = (d: Buffer) => {
       output += d.toString();
-      if (!output.includes('picket started')) return;
+      // One SIGTERM only: a second one makes picket exit at once without draining.
+      if (stopping || !output.includes('picket started')) return;
+      stopping = true;
       clearTimeout(timer);
       child.once('close', () => resolve(output));
       child.kill('SIGTERM');
