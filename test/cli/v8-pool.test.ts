@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { v8PoolAdvice } from '../../src/cli/v8-pool.js';
-import { CLI } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { tempDir, writeTree } from '../helpers/temp.js';
 
 describe('v8PoolAdvice', () => {
@@ -17,34 +16,14 @@ describe('v8PoolAdvice', () => {
   });
 });
 
-/** `picket start` pinned to one core; resolves with what it logged up to "picket started". */
-function startPinned(env: NodeJS.ProcessEnv): Promise<string> {
+/** Everything `picket start`, pinned to one core, logged from its start until it stopped on SIGTERM. */
+async function startPinned(env: NodeJS.ProcessEnv): Promise<string> {
   const dir = writeTree(tempDir(), { 'picket.yaml': 'server: { port: 0 }\nstorage: { path: ./picket.db }\n' });
-  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, 'start'], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let stopping = false;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`picket did not start:\n${output}`));
-    }, 15_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      // One SIGTERM only: a second one makes picket exit at once without draining.
-      if (stopping || !output.includes('picket started')) return;
-      stopping = true;
-      clearTimeout(timer);
-      child.once('close', () => resolve(output));
-      child.kill('SIGTERM');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-  });
+  const picket = spawnCli(['start'], { cwd: dir, env, prefix: ['taskset', '-c', '0'] });
+  await picket.waitFor(/picket started/);
+  picket.child.kill('SIGTERM');
+  await picket.done;
+  return picket.output;
 }
 
 describe('picket start on one core', () => {

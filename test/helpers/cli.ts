@@ -26,8 +26,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   return spawnCli(args, { ...opts }).done;
 }
 
-export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** `prefix` runs node under another command, such as `taskset -c 0`. */
+export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] } = {}): CliProcess {
+  const [command, ...commandArgs] = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
+  const child = spawn(command!, commandArgs, {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
 import type { Evidence } from '../../correlate/signal.js';
+import { TopK } from '../../detect/top-k.js';
 import type { TimelineEntry } from '../../correlate/incident.js';
 import type { DailyRuns, LatencyPoint, RawPoint } from '../../store/check-history.js';
 import type { CheckView } from '../api/checks.js';
@@ -160,9 +161,10 @@ export function signalList(i: IncidentView): Html | '' {
   if (i.signals.length === 0) return '';
   const item = (s: IncidentView['signals'][number]) => html`<li><code>${s.detector}</code> ${s.severity}: ${s.summary}</li>`;
   if (i.signals.length <= LISTED_SIGNALS) return html`<h2>Active signals</h2><ul>${i.signals.map(item)}</ul>`;
-  const perDetector = new Map<string, number>();
-  for (const s of i.signals) perDetector.set(s.detector, (perDetector.get(s.detector) ?? 0) + 1);
-  const counts = [...perDetector].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
+  // Detectors are a dozen at most, well inside TopK's capacity, so its counts are exact.
+  const perDetector = new TopK<string>();
+  for (const s of i.signals) perDetector.add(s.detector);
+  const counts = perDetector.top(perDetector.size);
   const latest = [...i.signals].sort((a, b) => b.ts - a.ts).slice(0, LISTED_SIGNALS);
   return html`<h2>Active signals: ${i.signals.length}</h2><div class="evidence">${counted('Per detector', counts, counts.length)}</div>
 <p class="small muted">The latest ${LISTED_SIGNALS}; <a href="/api/v1/incidents/${i.id}">the API</a> lists them all.</p><ul class="signals">${latest.map(item)}</ul>`;
