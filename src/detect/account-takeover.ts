@@ -1,5 +1,6 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
+import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { FiringSet } from './signal.js';
 import { SparseMap } from './structures.js';
@@ -38,22 +39,26 @@ export function createDetector(ctx: DetectContext): Detector {
       if (ip.size < 32) ip.set(o.user, o.ts);
       return undefined;
     }
-    const otherUsers = [...(byIp.peek(o.ip)?.entries() ?? [])].filter(([user, ts]) => user !== o.user && ts >= since).length;
-    const userIps = [...(byUser.peek(o.user)?.ips.values() ?? [])].filter((ts) => ts >= since).length;
+    const otherUsers = countSince(byIp.peek(o.ip), since, o.user);
+    const userIps = countSince(byUser.peek(o.user)?.ips, since);
     // A user under attack who then logs in from a new address of their usual network is the user, not the attacker.
     const h = ctx.history.user(o.user);
     const usualPlace =
       (h !== undefined && ((o.asn !== undefined && h.asns.includes(o.asn)) || (o.country !== undefined && h.countries.includes(o.country)))) ||
       (o.asn !== undefined && ctx.history.isKnownAsn(o.asn));
     if (otherUsers < cfg.attackerFailures && (userIps < 2 || usualPlace)) return undefined;
-    const why = otherUsers >= cfg.attackerFailures ? `${o.ip} had failed on ${otherUsers} other users` : `${o.user} had failed logins from ${userIps} unknown IPs`;
-    const sig = firing.fire(o.ts, o.service, `user:${o.user}`, 'attack.suspected', 'critical', `${o.service}: successful login for ${o.user} from ${o.ip} after an attack (${why})`, () => ({
-      users: [{ key: o.user!, count: 1 }],
+    const sig = raise(o, o.user, cfg, otherUsers, userIps);
+    return sig ? [sig] : undefined;
+  }
+
+  function raise(o: RequestObservation, user: string, cfg: DetectConfig['accountTakeover'], otherUsers: number, userIps: number): Signal | undefined {
+    const why = otherUsers >= cfg.attackerFailures ? `${o.ip} had failed on ${otherUsers} other users` : `${user} had failed logins from ${userIps} unknown IPs`;
+    return firing.fire(o.ts, o.service, `user:${user}`, 'attack.suspected', 'critical', `${o.service}: successful login for ${user} from ${o.ip} after an attack (${why})`, () => ({
+      users: [{ key: user, count: 1 }],
       ips: [{ key: o.ip, count: otherUsers + 1 }],
       countries: o.country ? [{ key: o.country, count: 1 }] : [],
       metrics: { takeovers: 1, attackerFailures: otherUsers, unknownIps: userIps },
     }));
-    return sig ? [sig] : undefined;
   }
 
   return {
@@ -61,4 +66,11 @@ export function createDetector(ctx: DetectContext): Detector {
     // A takeover is an event: recorded once, then done.
     tick: (now) => firing.resolveEnded(now, 'attack.suspected', (key) => `${key.slice(5)}: takeover recorded`),
   };
+}
+
+/** Entries of `lastSeen` (key → time) at or after `since`, leaving out the key `except`. */
+function countSince(lastSeen: Map<string, number> | undefined, since: number, except?: string): number {
+  let n = 0;
+  if (lastSeen) for (const [key, ts] of lastSeen) if (ts >= since && key !== except) n++;
+  return n;
 }

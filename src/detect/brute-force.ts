@@ -1,5 +1,6 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
+import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { FiringSet } from './signal.js';
 import { LruMap, SlotWindow } from './structures.js';
@@ -28,13 +29,14 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.auth !== 'failure' || !o.user) return undefined;
     const cfg = ctx.config(o.service).bruteForce;
     const pairKey = `${o.user}\u0000${o.ip}`;
-    const times = pairs.upsert(pairKey, () => []);
+    let times = pairs.get(pairKey);
+    if (!times) pairs.set(pairKey, (times = []));
     times.push(o.ts);
     if (times.length > cfg.sustainedCount) times.shift();
-    const within = (count: number, span: number) => times.length >= count && o.ts - times[times.length - count]! <= span;
-    const fromOneIp = within(cfg.burstCount, cfg.burstWindow) || within(cfg.sustainedCount, cfg.sustainedWindow);
+    const fromOneIp = lastWithin(times, o.ts, cfg.burstCount, cfg.burstWindow) || lastWithin(times, o.ts, cfg.sustainedCount, cfg.sustainedWindow);
 
-    const u = users.upsert(o.user, () => ({ window: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.distributedWindow / MINUTE))), ips: new Set(), ipsSince: o.ts }));
+    let u = users.get(o.user);
+    if (!u) users.set(o.user, (u = { window: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.distributedWindow / MINUTE))), ips: new Set(), ipsSince: o.ts }));
     if (o.ts - u.ipsSince > cfg.distributedWindow) {
       u.ips.clear();
       u.ipsSince = o.ts;
@@ -44,17 +46,19 @@ export function createDetector(ctx: DetectContext): Detector {
     const failures = u.window.sum(o.ts);
     const fromManyIps = failures >= cfg.distributedCount && u.ips.size >= cfg.distributedIps;
     if (!fromOneIp && !fromManyIps) return undefined;
+    const sig = raise(o, o.user, cfg, times, u, failures, fromManyIps);
+    return sig ? [sig] : undefined;
+  }
 
-    const key = `user:${o.user}`;
+  function raise(o: RequestObservation, user: string, cfg: DetectConfig['bruteForce'], times: number[], u: UserAttempts, failures: number, fromManyIps: boolean): Signal | undefined {
     const summary = fromManyIps
-      ? `${o.service}: ${failures} failed logins on ${o.user} from ${u.ips.size} IPs in ${cfg.distributedWindow / MINUTE} min`
-      : `${o.service}: repeated failed logins on ${o.user} from ${o.ip} (${times.length} in ${Math.round((o.ts - times[0]!) / 1000)} s)`;
-    const sig = firing.fire(o.ts, o.service, key, 'attack.brute_force', 'warning', summary, () => ({
-      users: [{ key: o.user!, count: failures }],
+      ? `${o.service}: ${failures} failed logins on ${user} from ${u.ips.size} IPs in ${cfg.distributedWindow / MINUTE} min`
+      : `${o.service}: repeated failed logins on ${user} from ${o.ip} (${times.length} in ${Math.round((o.ts - times[0]!) / 1000)} s)`;
+    return firing.fire(o.ts, o.service, `user:${user}`, 'attack.brute_force', 'warning', summary, () => ({
+      users: [{ key: user, count: failures }],
       ips: [...u.ips].slice(0, 10).map((ip) => ({ key: ip, count: ip === o.ip ? times.length : 1 })),
       metrics: { failures, ips: u.ips.size },
     }));
-    return sig ? [sig] : undefined;
   }
 
   return {
@@ -65,4 +69,9 @@ export function createDetector(ctx: DetectContext): Detector {
         return !u || u.window.sum(now, 5 * MINUTE) === 0 ? `${key.slice(5)}: no failed logins for 5 min` : undefined;
       }),
   };
+}
+
+/** Whether the last `count` of `times` (oldest first) fall within `span` of `ts`. */
+function lastWithin(times: number[], ts: number, count: number, span: number): boolean {
+  return times.length >= count && ts - times[times.length - count]! <= span;
 }

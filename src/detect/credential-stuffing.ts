@@ -3,7 +3,7 @@ import type { Signal } from '../correlate/signal.js';
 import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
-import { ipPrincipalOf, principalLabel, principalsOf } from './principals.js';
+import { ipPrincipalOf, principalLabel, principalsOf, type PrincipalKind } from './principals.js';
 import { FiringSet } from './signal.js';
 import { Ewma, Hll, SlotWindow, SparseMap } from './structures.js';
 import { TopK } from './top-k.js';
@@ -104,21 +104,26 @@ export function createDetector(ctx: DetectContext): Detector {
     for (const [kind, key] of principalsOf(o)) {
       // A /24 or an ASN counts only IPs never seen before: the usual clients of a big ISP are not an attack.
       if (kind !== 'ip' && known) continue;
-      const p = principals.upsert(key, () => new PrincipalActivity(cfg.window, 15, 64));
+      let p = principals.get(key);
+      if (!p) principals.set(key, (p = new PrincipalActivity(cfg.window, 15, 64)));
       p.fail(o.ts, o.user);
       const attempts = p.failures.sum(o.ts);
       if (attempts < cfg.attempts) continue;
       const { users, attempts: onUsers } = p.usersTried(o.ts);
       if (users < cfg.users || onUsers / users > cfg.triesPerUser) continue;
-      const sig = firing.fire(o.ts, o.service, key, 'attack.credential_stuffing', 'warning', `${o.service}: ${attempts} failed logins on ${users} users from ${principalLabel(key)} in ${cfg.window / MINUTE} min`, () => ({
-        ips: kind === 'ip' ? [{ key: o.ip, count: attempts }] : w.topIps.top(10),
-        users: p.userNames(10).map((u) => ({ key: u, count: 1 })),
-        asns: o.asn !== undefined ? [{ key: o.asn, count: attempts }] : [],
-        metrics: { attempts, users, triesPerUser: Math.round((onUsers / users) * 100) / 100 },
-      }));
+      const sig = raise(o, kind, key, p, w, cfg, { attempts, users, onUsers });
       if (sig) (out ??= []).push(sig);
     }
     return out;
+  }
+
+  function raise(o: RequestObservation, kind: PrincipalKind, key: string, p: PrincipalActivity, w: ServiceWindow, cfg: DetectConfig['credentialStuffing'], m: { attempts: number; users: number; onUsers: number }): Signal | undefined {
+    return firing.fire(o.ts, o.service, key, 'attack.credential_stuffing', 'warning', `${o.service}: ${m.attempts} failed logins on ${m.users} users from ${principalLabel(key)} in ${cfg.window / MINUTE} min`, () => ({
+      ips: kind === 'ip' ? [{ key: o.ip, count: m.attempts }] : w.topIps.top(10),
+      users: p.userNames(10).map((u) => ({ key: u, count: 1 })),
+      asns: o.asn !== undefined ? [{ key: o.asn, count: m.attempts }] : [],
+      metrics: { attempts: m.attempts, users: m.users, triesPerUser: Math.round((m.onUsers / m.users) * 100) / 100 },
+    }));
   }
 
   /** Many users and IPs, few tries each, mostly from new IPs; undefined when the failures are not shaped so. */

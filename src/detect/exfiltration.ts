@@ -77,12 +77,16 @@ export function createDetector(ctx: DetectContext): Detector {
     if (p.bytes < cfg.minBytes) return undefined;
     const normal = p.baseline.samples >= 3 ? Math.max(p.baseline.value, pop.perPrincipal.value) : pop.perPrincipal.value;
     if (pop.perPrincipal.samples < 3 || p.bytes < cfg.factor * normal) return undefined;
-    const sig = firing.fire(o.ts, o.service, key, 'attack.exfiltration', 'warning', `${o.service}: ${principalLabel(key)} received ${mb(p.bytes)} in ${Math.round((o.ts - p.windowStart) / 60_000)} min, ${Math.round(p.bytes / Math.max(1, normal))}× normal`, () => ({
+    const sig = raise(o, key, p, normal);
+    return sig ? [sig] : undefined;
+  }
+
+  function raise(o: RequestObservation, key: string, p: Principal, normal: number): Signal | undefined {
+    return firing.fire(o.ts, o.service, key, 'attack.exfiltration', 'warning', `${o.service}: ${principalLabel(key)} received ${mb(p.bytes)} in ${Math.round((o.ts - p.windowStart) / 60_000)} min, ${Math.round(p.bytes / Math.max(1, normal))}× normal`, () => ({
       users: o.user ? [{ key: o.user, count: p.requests }] : [],
       ips: [{ key: o.ip, count: p.requests }],
       metrics: { bytes: p.bytes, normalBytes: Math.round(normal), factor: Math.round(p.bytes / Math.max(1, normal)), requests: p.requests },
     }));
-    return sig ? [sig] : undefined;
   }
 
   return {

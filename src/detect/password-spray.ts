@@ -1,8 +1,9 @@
 import type { Observation, RequestObservation } from '../correlate/observation.js';
 import type { Signal } from '../correlate/signal.js';
+import type { DetectConfig } from './config.js';
 import type { DetectContext, Detector } from './context.js';
 import { PrincipalActivity } from './principal-activity.js';
-import { principalLabel, principalsOf } from './principals.js';
+import { principalLabel, principalsOf, type PrincipalKind } from './principals.js';
 import { FiringSet } from './signal.js';
 import { SparseMap } from './structures.js';
 
@@ -33,7 +34,8 @@ export function createDetector(ctx: DetectContext): Detector {
         principals.peek(key)?.succeed(o.ts);
         continue;
       }
-      const p = principals.upsert(key, () => new PrincipalActivity(spray.window, 24, 512));
+      let p = principals.get(key);
+      if (!p) principals.set(key, (p = new PrincipalActivity(spray.window, 24, 512)));
       p.fail(o.ts, o.user);
       const attempts = p.failures.sum(o.ts);
       // Cheap gates first; the user count is read at most once a minute per principal.
@@ -46,16 +48,20 @@ export function createDetector(ctx: DetectContext): Detector {
       const { users, attempts: onUsers } = p.usersTried(o.ts);
       const failureShare = attempts / (attempts + p.successes.sum(o.ts));
       if (users < spray.users || onUsers / users > spray.triesPerUser || failureShare < spray.failureShare) continue;
-      const hours = spray.window / 3_600_000;
-      const sig = firing.fire(o.ts, o.service, key, 'attack.password_spray', 'warning', `${o.service}: ${attempts} failed logins spread over ${users} users from ${principalLabel(key)} in ${hours} h, ≤ ${spray.triesPerUser} tries each`, () => ({
-        ips: kind === 'ip' ? [{ key: o.ip, count: attempts }] : [],
-        users: p.userNames(10).map((u) => ({ key: u, count: 1 })),
-        asns: o.asn !== undefined && kind === 'asn' ? [{ key: o.asn, count: attempts }] : [],
-        metrics: { attempts, users, failureShare: Math.round(failureShare * 100) / 100 },
-      }));
+      const sig = raise(o, kind, key, p, spray, { attempts, users, failureShare });
       if (sig) (out ??= []).push(sig);
     }
     return out;
+  }
+
+  function raise(o: RequestObservation, kind: PrincipalKind, key: string, p: PrincipalActivity, spray: DetectConfig['passwordSpray'], m: { attempts: number; users: number; failureShare: number }): Signal | undefined {
+    const hours = spray.window / 3_600_000;
+    return firing.fire(o.ts, o.service, key, 'attack.password_spray', 'warning', `${o.service}: ${m.attempts} failed logins spread over ${m.users} users from ${principalLabel(key)} in ${hours} h, ≤ ${spray.triesPerUser} tries each`, () => ({
+      ips: kind === 'ip' ? [{ key: o.ip, count: m.attempts }] : [],
+      users: p.userNames(10).map((u) => ({ key: u, count: 1 })),
+      asns: o.asn !== undefined && kind === 'asn' ? [{ key: o.asn, count: m.attempts }] : [],
+      metrics: { attempts: m.attempts, users: m.users, failureShare: Math.round(m.failureShare * 100) / 100 },
+    }));
   }
 
   return {

@@ -98,21 +98,25 @@ export function createDetector(ctx: DetectContext): Detector {
     // Broad reading from an address several users share (an office behind NAT) is those users, not a scraper.
     const broad = broadCounts && requests >= cfg.requests && distinct >= cfg.resources && r.users.size < 3;
     if (!(sequential || broad)) return undefined;
+    return raise(kind, value, o, light, cfg, { requests, distinct, sequential });
+  }
+
+  function raise(kind: Kind, value: string | number, o: RequestObservation, light: Light, cfg: DetectConfig['scraping'], m: { requests: number; distinct: number; sequential: boolean }): Signal | undefined {
     const key = `${kind}:${value}`;
     const crawler = crawlerOf(o);
     if (crawler) {
       if (!allowed.has(key)) {
         allowed.add(key);
-        ctx.note('scraping by an allowlisted crawler: not raised', { service: o.service, crawler, principal: key, requests, resources: distinct });
+        ctx.note('scraping by an allowlisted crawler: not raised', { service: o.service, crawler, principal: key, requests: m.requests, resources: m.distinct });
       }
       return undefined;
     }
-    const what = sequential ? `walking ids in sequence (${light.run} in a row)` : `${distinct} distinct resources`;
-    return firing.fire(o.ts, o.service, key, 'attack.scraping', 'warning', `${o.service}: ${principalLabel(key)} made ${requests} reads in ${cfg.window / MINUTE} min, ${what}`, () => ({
-      ips: kind === 'ip' ? [{ key: o.ip, count: requests }] : [],
-      users: kind === 'user' ? [{ key: o.user!, count: requests }] : [],
-      asns: o.asn !== undefined ? [{ key: o.asn, count: requests }] : [],
-      metrics: { requests, resources: distinct, sequentialRun: light.run },
+    const what = m.sequential ? `walking ids in sequence (${light.run} in a row)` : `${m.distinct} distinct resources`;
+    return firing.fire(o.ts, o.service, key, 'attack.scraping', 'warning', `${o.service}: ${principalLabel(key)} made ${m.requests} reads in ${cfg.window / MINUTE} min, ${what}`, () => ({
+      ips: kind === 'ip' ? [{ key: o.ip, count: m.requests }] : [],
+      users: kind === 'user' ? [{ key: o.user!, count: m.requests }] : [],
+      asns: o.asn !== undefined ? [{ key: o.asn, count: m.requests }] : [],
+      metrics: { requests: m.requests, resources: m.distinct, sequentialRun: light.run },
     }));
   }
 

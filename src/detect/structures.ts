@@ -258,10 +258,9 @@ export class SparseMap<K extends string | number, V> {
 
   /** The value for `key`, created with `make` (and stored) when missing. */
   upsert(key: K, make: () => V): V {
-    return this.entries.upsert(key, () => {
-      this.added(key);
-      return make();
-    });
+    let v = this.get(key);
+    if (v === undefined) this.set(key, (v = make()));
+    return v;
   }
 
   /**

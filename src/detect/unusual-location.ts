@@ -45,9 +45,7 @@ export function createDetector(ctx: DetectContext): Detector {
         const share = m.fromNewAsns.sum(o.ts) / total;
         const key = `mix:${o.service}`;
         if (share >= cfg.newAsnShare) {
-          const s = firing.fire(o.ts, o.service, key, 'attack.suspected', 'info', `${o.service}: ${Math.round(share * 100)} % of requests from networks never seen before`, () => ({
-            metrics: { newAsnShare: Math.round(share * 100) / 100, requests: total },
-          }));
+          const s = raiseMix(o, key, share, total);
           if (s) (out ??= []).push(s);
         } else if (firing.isFiring(key) && share < cfg.newAsnShare / 2) {
           const r = firing.resolve(o.ts, key, 'attack.suspected', `${o.service}: network mix back to normal`);
@@ -66,15 +64,25 @@ export function createDetector(ctx: DetectContext): Detector {
       reasons.push(`${Math.round((o.ts - last.ts) / MINUTE)} min after a login from ${last.country}`);
     }
     if (reasons.length === 0) return out;
-    const s = firing.fire(o.ts, o.service, `user:${o.user}`, 'attack.suspected', 'info', `${o.service}: login for ${o.user} from ${o.ip}: ${reasons.join(', ')}`, () => ({
-      users: [{ key: o.user!, count: 1 }],
+    const s = raiseLogin(o, o.user, reasons);
+    if (s) (out ??= []).push(s);
+    return out;
+  }
+
+  function raiseMix(o: RequestObservation, key: string, share: number, total: number): Signal | undefined {
+    return firing.fire(o.ts, o.service, key, 'attack.suspected', 'info', `${o.service}: ${Math.round(share * 100)} % of requests from networks never seen before`, () => ({
+      metrics: { newAsnShare: Math.round(share * 100) / 100, requests: total },
+    }));
+  }
+
+  function raiseLogin(o: RequestObservation, user: string, reasons: string[]): Signal | undefined {
+    return firing.fire(o.ts, o.service, `user:${user}`, 'attack.suspected', 'info', `${o.service}: login for ${user} from ${o.ip}: ${reasons.join(', ')}`, () => ({
+      users: [{ key: user, count: 1 }],
       ips: [{ key: o.ip, count: 1 }],
       countries: o.country ? [{ key: o.country, count: 1 }] : [],
       asns: o.asn !== undefined ? [{ key: o.asn, count: 1 }] : [],
       metrics: { unusualLogins: 1 },
     }));
-    if (s) (out ??= []).push(s);
-    return out;
   }
 
   return {
