@@ -65,6 +65,16 @@ describe('BusyKeys', () => {
     expect(keys.count('203.0.113.7', t0 + 180_000)).toBe(1);
   });
 
+  it('keeps this slot and the one before as slots follow each other, and drops the one before that', () => {
+    const keys = new BusyKeys<string, number>(60_000, 1_000);
+    const key = '198.51.100.4';
+    keys.count(key, t0, 5);
+    expect(keys.count(key, t0 + 60_000, 3)).toBe(8);
+    expect(keys.count(key, t0 + 120_000, 2)).toBe(5);
+    expect(keys.count(key, t0 + 180_000, 1)).toBe(3);
+    expect(keys.count(key, t0 + 240_000)).toBe(2);
+  });
+
   it('finds the keys given entries and no others, also after many have been dropped and the marks rebuilt', () => {
     const keys = new BusyKeys<string | number, string>(60_000, 10_000);
     for (let i = 0; i < 100_000; i++) keys.set(`user${i}@example.com`, `entry ${i}`);
