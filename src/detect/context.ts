@@ -26,8 +26,8 @@ export interface DetectContext {
 export interface Detector {
   /**
    * Runs on every observation, so its path creates no closure over its own variables: V8 allocates a function's
-   * captured variables on every call, early returns included, and that was 40 % of a replay's garbage. Raising a
-   * signal, whose evidence is a closure, goes in a function of its own.
+   * captured variables on every call, early returns included, and that was 40 % of the garbage of a replay's
+   * detectors' thread. Raising a signal, whose evidence is a closure, goes in a function of its own.
    */
   observe(o: Observation): Signal[] | undefined;
   tick(now: number): Signal[] | undefined;
