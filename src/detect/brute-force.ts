@@ -29,14 +29,12 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.auth !== 'failure' || !o.user) return undefined;
     const cfg = ctx.config(o.service).bruteForce;
     const pairKey = `${o.user}\u0000${o.ip}`;
-    let times = pairs.get(pairKey);
-    if (!times) pairs.set(pairKey, (times = []));
+    const times = pairs.upsert(pairKey, () => []);
     times.push(o.ts);
     if (times.length > cfg.sustainedCount) times.shift();
     const fromOneIp = lastWithin(times, o.ts, cfg.burstCount, cfg.burstWindow) || lastWithin(times, o.ts, cfg.sustainedCount, cfg.sustainedWindow);
 
-    let u = users.get(o.user);
-    if (!u) users.set(o.user, (u = { window: new SlotWindow(MINUTE, Math.max(1, Math.round(cfg.distributedWindow / MINUTE))), ips: new Set(), ipsSince: o.ts }));
+    const u = users.upsert(o.user, userAttempts, cfg.distributedWindow, o.ts);
     if (o.ts - u.ipsSince > cfg.distributedWindow) {
       u.ips.clear();
       u.ipsSince = o.ts;
@@ -74,4 +72,8 @@ export function createDetector(ctx: DetectContext): Detector {
 /** Whether the last `count` of `times` (oldest first) fall within `span` of `ts`. */
 function lastWithin(times: number[], ts: number, count: number, span: number): boolean {
   return times.length >= count && ts - times[times.length - count]! <= span;
+}
+
+function userAttempts(windowMs: number, ts: number): UserAttempts {
+  return { window: new SlotWindow(MINUTE, Math.max(1, Math.round(windowMs / MINUTE))), ips: new Set(), ipsSince: ts };
 }

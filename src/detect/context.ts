@@ -25,9 +25,10 @@ export interface DetectContext {
 /** One detector: pure over the observations it is shown and the time it is told. */
 export interface Detector {
   /**
-   * Runs on every observation, so its path creates no closure over its own variables: V8 allocates a function's
-   * captured variables on every call, early returns included, and that was 40 % of the garbage of a replay's
-   * detectors' thread. Raising a signal, whose evidence is a closure, goes in a function of its own.
+   * A detector that observes requests sees every one of them, so that path creates no closure over its own
+   * variables: V8 allocates a function's captured variables on every call, early returns included, and that was 40 %
+   * of the garbage of a replay's detectors' thread. Raising a signal, whose evidence is a closure, goes in a function
+   * of its own; a map entry's factory gets what it needs through `upsert`'s arguments.
    */
   observe(o: Observation): Signal[] | undefined;
   tick(now: number): Signal[] | undefined;

@@ -104,8 +104,7 @@ export function createDetector(ctx: DetectContext): Detector {
     for (const [kind, key] of principalsOf(o)) {
       // A /24 or an ASN counts only IPs never seen before: the usual clients of a big ISP are not an attack.
       if (kind !== 'ip' && known) continue;
-      let p = principals.get(key);
-      if (!p) principals.set(key, (p = new PrincipalActivity(cfg.window, 15, 64)));
+      const p = principals.upsert(key, stuffingActivity, cfg.window);
       p.fail(o.ts, o.user);
       const attempts = p.failures.sum(o.ts);
       if (attempts < cfg.attempts) continue;
@@ -194,3 +193,5 @@ export function createDetector(ctx: DetectContext): Detector {
     },
   };
 }
+
+const stuffingActivity = (windowMs: number) => new PrincipalActivity(windowMs, 15, 64);

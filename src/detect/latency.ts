@@ -14,6 +14,8 @@ interface CheckLatency {
   under: number;
 }
 
+const checkLatency = (): CheckLatency => ({ service: '', recent: [], baseline: new Ewma(0.05), over: 0, under: 0 });
+
 function p95(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!;
@@ -30,7 +32,7 @@ export function createDetector(ctx: DetectContext): Detector {
     observe(o: Observation) {
       if (o.type !== 'probe' || o.schedule || !o.ok) return undefined;
       const cfg = ctx.config(o.service).latency;
-      const c = checks.upsert(o.checkId, () => ({ service: o.service, recent: [], baseline: new Ewma(0.05), over: 0, under: 0 }));
+      const c = checks.upsert(o.checkId, checkLatency);
       c.service = o.service;
       c.recent.push(o.latencyMs);
       if (c.recent.length > cfg.runs) c.recent.shift();

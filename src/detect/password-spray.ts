@@ -34,8 +34,7 @@ export function createDetector(ctx: DetectContext): Detector {
         principals.peek(key)?.succeed(o.ts);
         continue;
       }
-      let p = principals.get(key);
-      if (!p) principals.set(key, (p = new PrincipalActivity(spray.window, 24, 512)));
+      const p = principals.upsert(key, sprayActivity, spray.window);
       p.fail(o.ts, o.user);
       const attempts = p.failures.sum(o.ts);
       // Cheap gates first; the user count is read at most once a minute per principal.
@@ -74,3 +73,5 @@ export function createDetector(ctx: DetectContext): Detector {
       }),
   };
 }
+
+const sprayActivity = (windowMs: number) => new PrincipalActivity(windowMs, 24, 512);

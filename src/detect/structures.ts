@@ -46,11 +46,14 @@ export class LruMap<K, V> {
     this.store(key, value);
   }
 
-  /** The value for `key`, created with `make` (and stored) when missing. */
-  upsert(key: K, make: () => V): V {
+  /**
+   * The value for `key`, created with `make(...args)` (and stored) when missing. Passing what `make` needs as `args`
+   * spares a hot caller a closure over its own variables, which V8 would allocate on every call.
+   */
+  upsert<A extends unknown[]>(key: K, make: (...args: A) => V, ...args: A): V {
     let v = this.get(key);
     if (v === undefined) {
-      v = make();
+      v = make(...args);
       this.store(key, v);
     }
     return v;
@@ -253,10 +256,10 @@ export class SparseMap<K extends string | number, V> {
     this.added(key);
   }
 
-  /** The value for `key`, created with `make` (and stored) when missing. */
-  upsert(key: K, make: () => V): V {
+  /** The value for `key`, created with `make(...args)` (and stored) when missing; see `LruMap.upsert`. */
+  upsert<A extends unknown[]>(key: K, make: (...args: A) => V, ...args: A): V {
     let v = this.get(key);
-    if (v === undefined) this.set(key, (v = make()));
+    if (v === undefined) this.set(key, (v = make(...args)));
     return v;
   }
 
