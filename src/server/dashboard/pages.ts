@@ -1,6 +1,6 @@
+import type { TimelineEntry } from '../../correlate/incident.js';
 import type { Evidence } from '../../correlate/signal.js';
 import { TopK } from '../../detect/top-k.js';
-import type { TimelineEntry } from '../../correlate/incident.js';
 import type { DailyRuns, LatencyPoint, RawPoint } from '../../store/check-history.js';
 import type { CheckView } from '../api/checks.js';
 import type { IncidentView } from '../api/incidents.js';
