@@ -1,8 +1,8 @@
 /**
  * Reads the common replay line, a flat JSON object of plain values, straight from the file's bytes into one reused
- * record, as `JSON.parse` would have read it: no text decoded for the whole chunk, no string per line, no object per
- * record, and the texts that repeat (routes, methods, user agents) made once. Anything else (an escape in a string,
- * a nested value, a record of another type, broken JSON) is left to `JSON.parse`: `scan` then returns false.
+ * record, as `JSON.parse` would have read it: no chunk decoded as UTF-8, no object per record, and the texts that
+ * repeat (routes, methods, user agents) made once. Anything else (an escape in a string, a nested value, a record of
+ * another type, broken JSON) is left to `JSON.parse`: `scan` then returns false.
  */
 
 /** The fields a request record may have, as `validateRecord` reads them; others in the line are skipped. */
@@ -45,7 +45,11 @@ const NAMES = FIELDS.map((name) => new Uint8Array(Buffer.from(name, 'latin1')));
 /** The field a name's length and first letter point to (no two fields share both), so a name is compared once. */
 const LONGEST = 9;
 const BY_START = new Int8Array((LONGEST + 1) * 128).fill(-1);
-NAMES.forEach((name, field) => (BY_START[name.length * 128 + name[0]!] = field));
+NAMES.forEach((name, field) => {
+  const at = name.length * 128 + name[0]!;
+  if (BY_START[at] !== -1) throw new Error(`${FIELDS[field]} starts like ${FIELDS[BY_START[at]!]}: compare both`);
+  BY_START[at] = field;
+});
 const REPEATED = FIELDS.map((name) => REPEATS.has(name));
 
 /** Digits past which an integer added up digit by digit could round differently from `Number()`. */
