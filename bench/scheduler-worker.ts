@@ -1,7 +1,9 @@
 // Runs N http checks through the real CheckRunner and store for a while and prints what the scheduler saw.
 // argv: <checks> <intervalMs> <durationMs> <targetUrl>
+import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { lowerHelperThreads } from '../src/cli/v8-pool.js';
 import { systemClock } from '../src/clock.js';
 import { checkSchema } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
@@ -11,6 +13,8 @@ import { Store } from '../src/store/store.js';
 import { percentile, tempDir } from './lib.js';
 
 const [checks, interval, duration, target] = process.argv.slice(2);
+// As `picket start` does on one core: the event loop before V8's and Node's background threads.
+lowerHelperThreads(os.availableParallelism());
 const n = Number(checks);
 const store = Store.open(path.join(tempDir(), 'picket.db'));
 const lateness: number[] = [];
