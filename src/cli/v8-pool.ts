@@ -29,8 +29,9 @@ const HELPER_NICE = 10;
  * signal threads, libuv's pool) a lower priority than the event loop's: when both want the core, the event loop gets
  * it. With 10,000 checks on one core, the event loop's longest stalls had it waiting in the run queue for 33–102 ms
  * while V8's four threads used 50–80 ms of the core. Lowered, the longest stall of a 40–60 s run was 39–82 ms against
- * 63–124 ms in four alternating pairs of five (the fifth stalled once for 332 ms asleep, not waiting for the core). Threads started later (the store's checkpointer) take the event loop's priority.
- * Linux only, where a thread id names one thread to setpriority. Returns how many threads were lowered.
+ * 63–124 ms in four alternating pairs of five (the fifth stalled once for 332 ms asleep, not waiting for the core).
+ * Threads started later (the store's checkpointer) take the event loop's priority. Linux only, where a thread id
+ * names one thread to setpriority. Returns how many threads were lowered.
  */
 export function lowerHelperThreads(cores: number): number {
   if (cores > 1 || process.platform !== 'linux') return 0;

@@ -29,7 +29,7 @@ export function createDetector(ctx: DetectContext): Detector {
     if (o.auth !== 'failure' || !o.user) return undefined;
     const cfg = ctx.config(o.service).bruteForce;
     const pairKey = `${o.user}\u0000${o.ip}`;
-    const times = pairs.upsert(pairKey, () => []);
+    const times = pairs.upsert(pairKey, attemptTimes);
     times.push(o.ts);
     if (times.length > cfg.sustainedCount) times.shift();
     const fromOneIp = lastWithin(times, o.ts, cfg.burstCount, cfg.burstWindow) || lastWithin(times, o.ts, cfg.sustainedCount, cfg.sustainedWindow);
@@ -73,6 +73,8 @@ export function createDetector(ctx: DetectContext): Detector {
 function lastWithin(times: number[], ts: number, count: number, span: number): boolean {
   return times.length >= count && ts - times[times.length - count]! <= span;
 }
+
+const attemptTimes = (): number[] => [];
 
 function userAttempts(windowMs: number, ts: number): UserAttempts {
   return { window: new SlotWindow(MINUTE, Math.max(1, Math.round(windowMs / MINUTE))), ips: new Set(), ipsSince: ts };

@@ -5,24 +5,6 @@
  * another type, broken JSON) is left to `JSON.parse`: `scan` then returns false.
  */
 
-/** The fields a request record may have, as `validateRecord` reads them; others in the line are skipped. */
-export interface ScannedRecord {
-  type: unknown;
-  ts: unknown;
-  method: unknown;
-  route: unknown;
-  path: unknown;
-  status: unknown;
-  latencyMs: unknown;
-  ip: unknown;
-  user: unknown;
-  auth: unknown;
-  bytesOut: unknown;
-  ua: unknown;
-  country: unknown;
-  asn: unknown;
-}
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -38,8 +20,13 @@ const NINE = 0x39;
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 const isDigit = (c: number) => c >= ZERO && c <= NINE;
 
-/** The fields in `store`'s order. The texts of those in REPEATS recur across records and are kept in `repeated`. */
-const FIELDS: (keyof ScannedRecord)[] = ['type', 'ts', 'method', 'route', 'path', 'status', 'latencyMs', 'ip', 'user', 'auth', 'bytesOut', 'ua', 'country', 'asn'];
+/**
+ * The fields a request record may have, as `validateRecord` reads them, in `store`'s order; others in the line are
+ * skipped. The texts of those in REPEATS recur across records and are kept in `repeated`.
+ */
+const FIELDS = ['type', 'ts', 'method', 'route', 'path', 'status', 'latencyMs', 'ip', 'user', 'auth', 'bytesOut', 'ua', 'country', 'asn'] as const;
+export type ScannedRecord = Record<(typeof FIELDS)[number], unknown>;
+const TYPE = FIELDS.indexOf('type');
 const REPEATS = new Set<keyof ScannedRecord>(['type', 'method', 'route', 'auth', 'ua', 'country']);
 const NAMES = FIELDS.map((name) => new Uint8Array(Buffer.from(name, 'latin1')));
 /** The field a name's length and first letter point to (no two fields share both), so a name is compared once. */
@@ -100,10 +87,15 @@ export class RecordScanner {
         const textStart = i + 1;
         i = skipString(b, textStart, end);
         if (i < 0) return false;
-        if (field >= 0) this.store(field, REPEATED[field] ? this.repeatedText(b, textStart, i - 1) : text(b, textStart, i - 1));
+        if (field >= 0) {
+          const v = REPEATED[field] ? this.repeatedText(b, textStart, i - 1) : text(b, textStart, i - 1);
+          // A record of another type is the replay's to sort out: refused as soon as its type is read.
+          if (field === TYPE && v !== 'request') return false;
+          this.store(field, v);
+        }
       } else {
         i = c === MINUS || isDigit(c) ? readNumber(b, i, end) : readLiteral(b, i, end);
-        if (i < 0) return false;
+        if (i < 0 || field === TYPE) return false;
         if (field >= 0) this.store(field, value);
       }
       i = skipSpace(b, i, end);
@@ -115,9 +107,9 @@ export class RecordScanner {
     }
   }
 
-  /** Only whitespace may follow the object, and a record of another type is the replay's to sort out. */
+  /** Only whitespace may follow the object. */
   private finish(b: Buffer, i: number, end: number): boolean {
-    return skipSpace(b, i, end) === end && (this.record.type === undefined || this.record.type === 'request');
+    return skipSpace(b, i, end) === end;
   }
 
   private clear(): void {
