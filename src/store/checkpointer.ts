@@ -5,6 +5,12 @@ import { Worker } from 'node:worker_threads';
  * Copies the WAL into the database file from a worker thread with its own connection, so checkpoints (which
  * fsync) never run on the event loop. SQLite lets a checkpoint run beside a writer in WAL mode. The main
  * connection keeps a large auto-checkpoint as a safety net in case this worker stops.
+ *
+ * The thread also starts the WAL afresh itself. SQLite does that at the first commit after a pass copied the whole
+ * WAL, and syncs the new WAL's header: 1–14 ms on a quiet disk and far longer on a busy one, which stalled the event
+ * loop when the commit was its own (about once a second with 10,000 checks). A second connection keeps a snapshot
+ * open, which stops any commit from starting the WAL afresh; only a pass that writers wait for lets go of it, and
+ * the thread then makes the new WAL's first commit itself.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -12,13 +18,35 @@ const fs = require('node:fs');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
+const reader = new Database(workerData.file, { fileMustExist: true });
+reader.pragma('busy_timeout = 1000');
+const readFirstPage = reader.prepare('SELECT 1 FROM sqlite_master LIMIT 1');
+// db's data_version when the reader took its snapshot; it changes when another connection commits.
+let pinnedAt;
+// Moves the reader's snapshot to the newest commit, so a pass still copies everything committed before it. Only when
+// something was committed since: with every frame copied the new snapshot would not hold the WAL.
+function pin() {
+  const version = db.pragma('data_version', { simple: true });
+  if (version === pinnedAt) return false;
+  unpin();
+  reader.exec('BEGIN');
+  readFirstPage.get();
+  pinnedAt = version;
+  return true;
+}
+function unpin() {
+  if (reader.inTransaction) reader.exec('COMMIT');
+  pinnedAt = undefined;
+}
+// The new WAL's first commit: the database's application id written back unchanged, one page.
+const applicationId = db.pragma('application_id', { simple: true });
 // Frames copied as of the last pass; a pass copied what it reports past these (all it reports, if the WAL restarted).
 let backfilled = 0;
 function checkpoint() {
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
   const copied = r.checkpointed - (r.log >= backfilled ? backfilled : 0);
   backfilled = r.checkpointed;
-  return { log: r.log, copied };
+  return { log: r.log, checkpointed: r.checkpointed, copied };
 }
 // Writes a file's cached pages to disk. SQLite syncs the database only after a pass that copies the whole WAL, so the
 // pages the timed passes copied (about 2 MB a second in a webhook stream) were still cached when writers were held,
@@ -35,13 +63,20 @@ function flush(path) {
 // A pass asked for by a hold answers with the hold's number; a timed pass speaks only when the WAL is long or it failed.
 function pass(hold) {
   try {
+    if (hold > 0) unpin();
+    else if (!pin()) return;
     let r = checkpoint();
     // Before writers are held, copy what was committed during the pass too, until little comes in during one: the held
     // pass then has little to copy. The WAL having restarted meanwhile (fewer frames) ends it as well.
     for (let i = 0, seen = r.log; hold === 0 && r.log >= workerData.restartFrames && i < workerData.catchUpPasses; i++) {
+      pin();
       r = checkpoint();
       if (r.log - seen <= workerData.caughtUpFrames) break;
       seen = r.log;
+    }
+    if (hold > 0) {
+      if (r.log > 0 && r.checkpointed === r.log) db.pragma('application_id = ' + applicationId);
+      pin();
     }
     const asksForHold = hold === 0 && r.log >= workerData.restartFrames;
     if (asksForHold) {
@@ -57,6 +92,7 @@ const timer = setInterval(() => pass(0), workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (typeof m === 'number') return pass(m);
   clearInterval(timer);
+  reader.close();
   db.close();
   process.exit(0);
 });
@@ -77,6 +113,7 @@ interface PassReport {
  * beginning only when a write finds every frame copied; under a steady stream of commits one always lands during a
  * pass, so the WAL would grow until the main connection's auto-checkpoint, which copies and fsyncs on the event
  * loop: 60–80 ms stalls, about one a second in a webhook flood. A pass that follows a hold takes 3–5 ms there.
+ * Since the thread's reader keeps other commits from starting the WAL afresh, this is also how often it restarts.
  */
 const RESTART_FRAMES = 4_096;
 /**

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/store/batch-writer.js';
@@ -7,6 +7,20 @@ import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers/temp.js';
 
 const PAGE = 4096;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The WAL header's salts: new ones each time the WAL starts afresh. */
+function walSalts(file: string): string {
+  const fd = openSync(`${file}-wal`, 'r');
+  try {
+    const header = Buffer.alloc(32);
+    readSync(fd, header, 0, 32, 0);
+    return header.subarray(16, 24).toString('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Writes `rows` rows of 4 KB, 16 KB a commit about every millisecond, through a writer gated by the checkpointer (or
@@ -59,5 +73,50 @@ describe('Checkpointer', () => {
     expect(caughtUp.holds).toBeGreaterThan(0);
     // Without catching up, the held pass copies what was committed during the timed pass (about twice as much here).
     expect(caughtUp.heldPassFrames / caughtUp.holds).toBeLessThan(without.heldPassFrames / without.holds);
+  }, 20_000);
+
+  it('starts the WAL afresh only on its own thread, so the event loop never syncs the new WAL header', async () => {
+    const file = path.join(tempDir(), 'restart.db');
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE runs (body BLOB NOT NULL)');
+    const checkpointer = new Checkpointer(file, { intervalMs: 20, restartFrames: 64 });
+    await checkpointer.started;
+    const insert = db.prepare('INSERT INTO runs (body) VALUES (?)');
+    const writer = new BatchWriter<Buffer>({
+      flush: db.transaction((items: Buffer[]) => void items.forEach((b) => insert.run(b))),
+      maxDelayMs: 0,
+      gate: () => checkpointer.writesHeld(),
+    });
+    // data_version changes when another connection commits.
+    const version = () => db.pragma('data_version', { simple: true }) as number;
+    await writer.write(Buffer.alloc(4000));
+    await sleep(100);
+    const first = { salts: walSalts(file), version: version() };
+    // Each commit follows a pass that copied the whole WAL, which SQLite would start afresh at the commit.
+    for (let i = 0; i < 8; i++) {
+      await writer.write(Buffer.alloc(4000, i));
+      await sleep(60);
+    }
+    expect(walSalts(file)).toBe(first.salts);
+    expect(checkpointer.holds).toBe(0);
+    // Past restartFrames, writers wait for a pass, and the thread's own commit starts the WAL afresh.
+    for (let i = 0; i < 100 && checkpointer.holds === 0; i++) {
+      await Promise.all(Array.from({ length: 8 }, () => writer.write(Buffer.alloc(4000, i))));
+      await sleep(5);
+    }
+    await checkpointer.writesHeld();
+    expect(checkpointer.holds).toBe(1);
+    const restarted = { salts: walSalts(file), version: version() };
+    expect(restarted.salts).not.toBe(first.salts);
+    expect(restarted.version).not.toBe(first.version);
+    // The event loop's commits go on in that WAL.
+    for (let i = 0; i < 4; i++) {
+      await writer.write(Buffer.alloc(4000, i));
+      await sleep(60);
+    }
+    expect(walSalts(file)).toBe(restarted.salts);
+    writer.close();
+    await checkpointer.stop();
+    db.close();
   }, 20_000);
 });
