@@ -63,6 +63,8 @@ function flush(path) {
 // A pass asked for by a hold answers with the hold's number; a timed pass speaks only when the WAL is long or it failed.
 function pass(hold) {
   try {
+    // Writers wait for a held pass: it lets go of the snapshot, so it can copy the whole WAL and start it afresh. A timed
+    // pass with nothing committed since the last has nothing to copy.
     if (hold > 0) unpin();
     else if (!pin()) return;
     let r = checkpoint();
