@@ -60,32 +60,36 @@ function flush(path) {
     fs.closeSync(fd);
   }
 }
-// A pass asked for by a hold answers with the hold's number; a timed pass speaks only when the WAL is long or it failed.
+// A timed pass speaks only when the WAL is long. With nothing committed since the last pass, it has nothing to copy.
+function timedPass() {
+  if (!pin()) return;
+  let r = checkpoint();
+  // Before writers are held, copy what was committed during the pass too, until little comes in during one: the held
+  // pass then has little to copy.
+  for (let i = 0, seen = r.log; r.log >= workerData.restartFrames && i < workerData.catchUpPasses; i++) {
+    pin();
+    r = checkpoint();
+    if (r.log - seen <= workerData.caughtUpFrames) break;
+    seen = r.log;
+  }
+  if (r.log < workerData.restartFrames) return;
+  flush(workerData.file + '-wal');
+  flush(workerData.file);
+  parentPort.postMessage({ hold: 0, copied: r.copied });
+}
+// Writers wait for a held pass: it lets go of the snapshot, copies the whole WAL and makes the new WAL's first commit.
+// It answers with the hold's number.
+function heldPass(hold) {
+  unpin();
+  const r = checkpoint();
+  if (r.log > 0 && r.checkpointed === r.log) db.pragma('application_id = ' + applicationId);
+  pin();
+  parentPort.postMessage({ hold, copied: r.copied });
+}
 function pass(hold) {
   try {
-    // Writers wait for a held pass: it lets go of the snapshot, so it can copy the whole WAL and start it afresh. A timed
-    // pass with nothing committed since the last has nothing to copy.
-    if (hold > 0) unpin();
-    else if (!pin()) return;
-    let r = checkpoint();
-    // Before writers are held, copy what was committed during the pass too, until little comes in during one: the held
-    // pass then has little to copy. The WAL having restarted meanwhile (fewer frames) ends it as well.
-    for (let i = 0, seen = r.log; hold === 0 && r.log >= workerData.restartFrames && i < workerData.catchUpPasses; i++) {
-      pin();
-      r = checkpoint();
-      if (r.log - seen <= workerData.caughtUpFrames) break;
-      seen = r.log;
-    }
-    if (hold > 0) {
-      if (r.log > 0 && r.checkpointed === r.log) db.pragma('application_id = ' + applicationId);
-      pin();
-    }
-    const asksForHold = hold === 0 && r.log >= workerData.restartFrames;
-    if (asksForHold) {
-      flush(workerData.file + '-wal');
-      flush(workerData.file);
-    }
-    if (hold > 0 || asksForHold) parentPort.postMessage({ hold, copied: r.copied });
+    if (hold > 0) heldPass(hold);
+    else timedPass();
   } catch (err) {
     parentPort.postMessage({ hold, error: String(err && err.message || err) });
   }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { killHard, readDb, startPicketProcess } from '../helpers/process-picket.js';
 import { startServer } from '../helpers/servers.js';
@@ -7,7 +8,6 @@ import { tempDir, writeTree } from '../helpers/temp.js';
 
 const SECRET = 'crash-test-lagnis-secret';
 const TOKEN = 'crash-test-telemetry-token';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const webhookBody = (n: number) =>
   JSON.stringify({ event: 'monitor.down', monitor: { id: `m-${n % 7}`, url: 'https://api.example.com/auth/health' }, check: { status: 'down', status_code: 503 }, incident: { id: `i-${n}` } });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import type { ProbeObservation } from '../../src/correlate/observation.js';
@@ -12,7 +13,6 @@ import { post, startPicket } from '../helpers/picket.js';
 import { startServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SECRET = 'faults-lagnis-secret';
 
 describe('the store refuses writes (read-only file, full disk)', () => {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/store/batch-writer.js';
 import { Checkpointer } from '../../src/store/checkpointer.js';
@@ -7,8 +8,6 @@ import { openDatabase } from '../../src/store/database.js';
 import { tempDir } from '../helpers/temp.js';
 
 const PAGE = 4096;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The WAL header's salts: new ones each time the WAL starts afresh. */
 function walSalts(file: string): string {
@@ -43,7 +42,7 @@ async function flood(gated: boolean, rows: number, catchUpPasses?: number): Prom
   while (written < rows) {
     const pending = Array.from({ length: 4 }, () => writer.write(Buffer.alloc(4000, written++ % 251)));
     await Promise.all(pending);
-    await new Promise((r) => setTimeout(r, 1));
+    await sleep(1);
     walBytes = Math.max(walBytes, statSync(`${file}-wal`).size);
   }
   writer.close();
