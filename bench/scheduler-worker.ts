@@ -11,6 +11,7 @@ import { CheckRunner } from '../src/probe/check-runner.js';
 import type { Check } from '../src/probe/index.js';
 import { Store } from '../src/store/store.js';
 import { percentile, tempDir } from './lib.js';
+import { watchGaps } from './stall-watch.js';
 
 const [checks, interval, duration, target] = process.argv.slice(2);
 // As `picket start` does on one core: the event loop before V8's and Node's background threads.
@@ -48,10 +49,12 @@ const launched0 = runner.scheduler.stats.launched;
 const missed0 = runner.scheduler.stats.missed;
 const skipped0 = runner.scheduler.stats.skipped;
 loop.reset();
+const gaps = watchGaps();
 const started = Date.now();
 await new Promise((r) => setTimeout(r, Number(duration)));
 const elapsed = (Date.now() - started) / 1000;
 loop.disable();
+const longestGap = gaps.stop();
 const stats = runner.scheduler.stats;
 const cpu = process.cpuUsage(cpu0);
 const result = {
@@ -68,6 +71,7 @@ const result = {
   latenessP99: percentile(lateness, 99),
   latenessMax: Math.max(...lateness),
   loopMaxLagMs: loop.max / 1e6,
+  longestGap,
   rssMb: process.memoryUsage().rss / 1e6,
   cpuMsPerProbe: (cpu.user + cpu.system) / 1000 / Math.max(1, runs),
 };

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, startTarget, sum, type Figure } from './lib.js';
+import type { Gap } from './stall-watch.js';
 
 interface WorkerResult {
   checks: number;
@@ -16,6 +17,8 @@ interface WorkerResult {
   latenessP99: number;
   latenessMax: number;
   loopMaxLagMs: number;
+  /** Absent where Linux's schedstat is not readable. */
+  longestGap?: Gap;
   rssMb: number;
   cpuMsPerProbe: number;
 }
@@ -35,6 +38,9 @@ export function runWorker(checks: number, intervalMs: number, durationMs: number
     });
   });
 }
+
+/** A run's longest gap and where the event loop's thread was meanwhile, e.g. `265 ms (12 on a core, 3 queued, 250 asleep)`. */
+const gapText = (g: Gap | undefined) => (g ? `${fmt(g.ms, 0)} ms (${fmt(g.onCoreMs, 0)} on a core, ${fmt(g.runQueueMs, 0)} queued, ${fmt(g.asleepMs, 0)} asleep)` : 'not measured');
 
 /** Runs of each scenario; the figure is their median, so one run the shared machine slowed does not decide it. */
 const RUNS = 3;
@@ -71,7 +77,7 @@ export async function run(only?: string[]): Promise<Figure[]> {
         target: `p99 ≤ ${s.p99} ms, 0 missed`,
         pass: p99 <= s.p99 && missed === 0,
         loopLagMs: longestStall,
-        note: `runs' p99 ${runs.map((r) => `${fmt(r.latenessP99)} ms`).join(', ')}; ${launched}/${sum(runs.map((r) => r.expected))} runs launched (${fmt(launched / sum(runs.map((r) => r.seconds)), 0)}/s), ${sum(runs.map((r) => r.failures))} failed; ${fmt(median(runs.map((r) => r.cpuMsPerProbe)), 3)} ms CPU per probe; event loop max lag ${runs.map((r) => `${fmt(r.loopMaxLagMs)} ms`).join(', ')}; RSS up to ${fmt(Math.max(...runs.map((r) => r.rssMb)), 0)} MB`,
+        note: `runs' p99 ${runs.map((r) => `${fmt(r.latenessP99)} ms`).join(', ')}; ${launched}/${sum(runs.map((r) => r.expected))} runs launched (${fmt(launched / sum(runs.map((r) => r.seconds)), 0)}/s), ${sum(runs.map((r) => r.failures))} failed; ${fmt(median(runs.map((r) => r.cpuMsPerProbe)), 3)} ms CPU per probe; event loop max lag ${runs.map((r) => `${fmt(r.loopMaxLagMs)} ms`).join(', ')}; longest gaps ${runs.map((r) => gapText(r.longestGap)).join(', ')}; RSS up to ${fmt(Math.max(...runs.map((r) => r.rssMb)), 0)} MB`,
       });
     }
   } finally {
