@@ -11,7 +11,7 @@ import { CheckRunner } from '../src/probe/check-runner.js';
 import type { Check } from '../src/probe/index.js';
 import { Store } from '../src/store/store.js';
 import { percentile, tempDir } from './lib.js';
-import { watchGaps } from './stall-watch.js';
+import { watchGaps } from './loop-gaps.js';
 
 const [checks, interval, duration, target] = process.argv.slice(2);
 // As `picket start` does on one core: the event loop before V8's and Node's background threads.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, startTarget, sum, type Figure } from './lib.js';
-import type { Gap } from './stall-watch.js';
+import type { Gap } from './loop-gaps.js';
 
 interface WorkerResult {
   checks: number;
