@@ -25,13 +25,17 @@ function schedstat(): { onCore: number; runQueue: number } | undefined {
 
 /** Watches the calling thread's event loop until `stop`, which returns its longest gap (undefined without schedstat). */
 export function watchGaps(everyMs = 10): { stop(): Gap | undefined } {
+  const first = schedstat();
+  // Where the file cannot be read once, it will not be on the next tick either: no timer at all.
+  if (!first) return { stop: () => undefined };
+  let lastStat = first;
   let last = performance.now();
-  let lastStat = schedstat();
   let longest: Gap | undefined;
   const timer = setInterval(() => {
     const now = performance.now();
     const stat = schedstat();
-    if (stat && lastStat && (!longest || now - last > longest.ms)) {
+    if (!stat) return;
+    if (!longest || now - last > longest.ms) {
       const onCoreMs = stat.onCore - lastStat.onCore;
       const runQueueMs = stat.runQueue - lastStat.runQueue;
       longest = { ms: now - last, onCoreMs, runQueueMs, asleepMs: Math.max(0, now - last - onCoreMs - runQueueMs) };
