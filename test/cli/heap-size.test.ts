@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HeapSizing } from '../../src/cli/heap-size.js';
 
 const HEAP_SIZE = fileURLToPath(new URL('../../dist/cli/heap-size.js', import.meta.url));
 
@@ -61,5 +62,34 @@ describe('sizeHeapFor', () => {
 
   it("leaves V8's defaults to one-shot commands", () => {
     expect(youngGenerationAfter(['replay', 'traffic.ndjson'], 1)).toBeGreaterThan(2);
+  });
+});
+
+describe('HeapSizing', () => {
+  const looks = (sizing: HeapSizing, heavy: boolean, n: number) => Array.from({ length: n }, () => sizing.look(heavy)).at(-1);
+
+  it('calls the load heavy after four heavy looks in a row, not after three or after four broken by a light one', () => {
+    const sizing = new HeapSizing();
+    expect(looks(sizing, true, 3)).toBe('lean');
+    expect(sizing.look(false)).toBe('lean');
+    expect(looks(sizing, true, 3)).toBe('lean');
+    expect(sizing.look(true)).toBe('busy');
+  });
+
+  it('stays busy through a pause of up to 59 light looks (a flood in waves), and is lean after 60', () => {
+    const sizing = new HeapSizing();
+    looks(sizing, true, 4);
+    expect(looks(sizing, false, 59)).toBe('busy');
+    expect(sizing.look(true)).toBe('busy');
+    expect(looks(sizing, false, 59)).toBe('busy');
+    expect(sizing.look(false)).toBe('lean');
+  });
+
+  it('needs four heavy looks in a row again once lean', () => {
+    const sizing = new HeapSizing();
+    looks(sizing, true, 4);
+    looks(sizing, false, 60);
+    expect(looks(sizing, true, 3)).toBe('lean');
+    expect(sizing.look(true)).toBe('busy');
   });
 });
