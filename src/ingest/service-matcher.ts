@@ -17,12 +17,20 @@ function globToRegExp(glob: string): RegExp {
 
 /** `https://API.example.com/health/` and `https://api.example.com/health` are the same monitor. */
 export function normalizeUrl(url: string): string {
+  const u = parsedUrl(url);
+  return u ? normalizedUrl(u) : url.trim();
+}
+
+function parsedUrl(url: string): URL | undefined {
   try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    return new URL(url);
   } catch {
-    return url.trim();
+    return undefined;
   }
+}
+
+function normalizedUrl(u: URL): string {
+  return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
 }
 
 /**
@@ -53,19 +61,13 @@ export class ServiceMatcher {
   /** The service of an external event; unmatched events get one named after the URL host, flagged as derived. */
   forEvent(e: ExternalEvent): { service: string; derived: boolean } {
     if (e.serviceHint && this.names.has(e.serviceHint)) return { service: e.serviceHint, derived: false };
-    for (const key of [e.monitorKey, e.url, e.url && normalizeUrl(e.url), e.name]) {
-      const service = key ? this.monitors.get(key) : undefined;
-      if (service) return { service, derived: false };
-    }
-    let derived = e.serviceHint ?? e.name ?? e.monitorKey;
-    if (e.url) {
-      try {
-        derived = new URL(e.url).hostname;
-      } catch {
-        // not a URL: keep the name
-      }
-    }
-    return { service: derived, derived: true };
+    const listed = this.monitors.get(e.monitorKey) ?? (e.url ? this.monitors.get(e.url) : undefined);
+    if (listed) return { service: listed, derived: false };
+    // Parsed once, for both the normalized URL and the host: a URL parse is the dearest step of matching.
+    const url = e.url ? parsedUrl(e.url) : undefined;
+    const service = (e.url ? this.monitors.get(url ? normalizedUrl(url) : e.url.trim()) : undefined) ?? (e.name ? this.monitors.get(e.name) : undefined);
+    if (service) return { service, derived: false };
+    return { service: url?.hostname ?? e.serviceHint ?? e.name ?? e.monitorKey, derived: true };
   }
 
   /** The service of a telemetry route. Records come in runs of one route, so the last answer is kept at hand. */

@@ -87,10 +87,14 @@ export function upDown(v: unknown): ExternalState | undefined {
   return undefined;
 }
 
-/** Drops undefined fields so stored and compared events carry only what the sender said. */
+/**
+ * Drops undefined fields so stored and compared events carry only what the sender said. Copies rather than deletes:
+ * an object that lost a property is slow to read for V8, and every event is read again by the store and detection.
+ */
 export function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const kept = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) kept[k] = o[k];
+  return kept;
 }
 
 export function looksLikeUrl(v: string | undefined): string | undefined {
