@@ -66,30 +66,21 @@ describe('sizeHeapFor', () => {
 });
 
 describe('HeapSizing', () => {
-  const looks = (sizing: HeapSizing, heavy: boolean, n: number) => Array.from({ length: n }, () => sizing.look(heavy)).at(-1);
+  /** The mode after each step of looks, a step being [heavy or not, how many looks in a row]. */
+  const modesAfter = (steps: [heavy: boolean, looks: number][]) => {
+    const sizing = new HeapSizing();
+    return steps.map(([heavy, n]) => Array.from({ length: n }, () => sizing.look(heavy)).at(-1));
+  };
 
   it('calls the load heavy after four heavy looks in a row, not after three or after four broken by a light one', () => {
-    const sizing = new HeapSizing();
-    expect(looks(sizing, true, 3)).toBe('lean');
-    expect(sizing.look(false)).toBe('lean');
-    expect(looks(sizing, true, 3)).toBe('lean');
-    expect(sizing.look(true)).toBe('busy');
+    expect(modesAfter([[true, 3], [false, 1], [true, 3], [true, 1]])).toEqual(['lean', 'lean', 'lean', 'busy']);
   });
 
   it('stays busy through a pause of up to 59 light looks (a flood in waves), and is lean after 60', () => {
-    const sizing = new HeapSizing();
-    looks(sizing, true, 4);
-    expect(looks(sizing, false, 59)).toBe('busy');
-    expect(sizing.look(true)).toBe('busy');
-    expect(looks(sizing, false, 59)).toBe('busy');
-    expect(sizing.look(false)).toBe('lean');
+    expect(modesAfter([[true, 4], [false, 59], [true, 1], [false, 59], [false, 1]])).toEqual(['busy', 'busy', 'busy', 'busy', 'lean']);
   });
 
   it('needs four heavy looks in a row again once lean', () => {
-    const sizing = new HeapSizing();
-    looks(sizing, true, 4);
-    looks(sizing, false, 60);
-    expect(looks(sizing, true, 3)).toBe('lean');
-    expect(sizing.look(true)).toBe('busy');
+    expect(modesAfter([[true, 4], [false, 60], [true, 3], [true, 1]])).toEqual(['busy', 'lean', 'lean', 'busy']);
   });
 });
