@@ -31,8 +31,8 @@ const BUSY_CPU_SHARE = 0.7;
  * and the young generation keeps its initial 2 × 1 MB instead of doubling up to 2 × 16 MB as V8 lets it under any
  * steady work. With 1,000 checks every 5 s that is about 115 MB resident instead of 140–210 MB, for no CPU difference
  * measured (`npm run bench -- memory`). Under heavy load (picket taking 70 % of a core or more for two seconds) V8
- * sizes the heap its own way again, until the load has been light for 30 s: with the lean settings a telemetry flood loses a third of its throughput to full
- * collections, and a webhook flood loses 10–15 % of its throughput.
+ * sizes the heap its own way again, until the load has been light for 30 s: with the lean settings a telemetry flood
+ * loses a third of its throughput to full collections, and a webhook flood loses 10–15 % of its throughput.
  *
  * V8 lets the young generation's maximum be set only on Node's command line, but its growth factor at any time. A
  * young generation that has grown does not shrink back, and loading picket is enough to grow it: so main.ts calls
@@ -64,7 +64,7 @@ export function sizeHeapFor(args: readonly string[], opts: { checkEveryMs?: numb
 /** Lean: the settings above. Busy: V8's own (old space grown by a factor it picks from GC speed, young space doubling). */
 export type HeapMode = 'lean' | 'busy';
 
-/** The heap's mode from successive looks at the load: busy after BUSY_LOOKS heavy looks in a row, lean after QUIET_LOOKS light ones. */
+/** The heap's mode from successive looks at the load: busy after BUSY_LOOKS heavy looks in a row, lean after QUIET_LOOKS light. */
 export class HeapSizing {
   mode: HeapMode = 'lean';
   private heavyInRow = 0;
