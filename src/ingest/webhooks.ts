@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ExternalObservation } from '../correlate/observation.js';
 import type { Logger } from '../log.js';
 import { BatchWriter, type WriteGate } from '../store/batch-writer.js';
-import type { DeliveryRecord, DeliveryResult } from '../store/ingest-repository.js';
+import { bodyHash, type DeliveryRecord, type DeliveryResult } from '../store/ingest-repository.js';
 import { verifySource } from './auth/index.js';
 import { formatNamed } from './formats/index.js';
 import { ShapeError } from './formats/read.js';
@@ -102,7 +101,7 @@ export class WebhookIngest {
 
     const record: DeliveryRecord = {
       source: req.source,
-      bodyHash: createHash('sha256').update(req.body).digest().subarray(0, 16),
+      bodyHash: bodyHash(req.body),
       contentType,
       rawBody: req.body,
       receivedAt: now,

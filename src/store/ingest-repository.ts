@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { AuthOutcome, ExternalEvent } from '../correlate/observation.js';
 import type { WriteGate } from './batch-writer.js';
@@ -5,10 +6,18 @@ import type { Db } from './database.js';
 
 const DEDUP_WINDOW_MS = 24 * 3_600_000;
 
+/** The first delivery with this source and body hash received after a time: dedup by body. */
+export const DELIVERY_BY_BODY = 'SELECT id FROM webhook_deliveries WHERE source = ? AND body_hash = ? AND received_at > ? ORDER BY id LIMIT 1';
+
+/** What dedup by body compares: the first 16 bytes of the body's SHA-256. */
+export function bodyHash(body: Buffer): Buffer {
+  return createHash('sha256').update(body).digest().subarray(0, 16);
+}
+
 /** One accepted webhook request and the events it carried, as handed to the store. */
 export interface DeliveryRecord {
   source: string;
-  /** A prefix of the body's SHA-256, for dedup. */
+  /** `bodyHash` of the raw body, for dedup. */
   bodyHash: Buffer;
   contentType?: string;
   rawBody: Buffer;
@@ -80,7 +89,7 @@ export class IngestRepository {
     readonly writesHeld: WriteGate = () => undefined,
   ) {
     this.byKey = db.prepare('SELECT id FROM webhook_deliveries WHERE source = ? AND delivery_key = ?').pluck();
-    this.byHash = db.prepare('SELECT id FROM webhook_deliveries WHERE source = ? AND body_hash = ? AND received_at > ? ORDER BY id LIMIT 1').pluck();
+    this.byHash = db.prepare(DELIVERY_BY_BODY).pluck();
     this.byEventId = db.prepare('SELECT coalesce(delivery_id, 0) FROM external_events WHERE source = ? AND event_id = ?').pluck();
     this.insertDelivery = db.prepare(
       'INSERT INTO webhook_deliveries (source, body_hash, content_type, raw_body, received_at, delivery_key) VALUES (?, ?, ?, ?, ?, ?)',

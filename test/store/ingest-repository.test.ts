@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import type { DeliveryRecord } from '../../src/store/ingest-repository.js';
+import { bodyHash, DELIVERY_BY_BODY, type DeliveryRecord } from '../../src/store/ingest-repository.js';
 import { migrate, readMigrations } from '../../src/store/migrator.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp.js';
@@ -12,7 +11,7 @@ const T0 = Date.UTC(2026, 10, 23, 12);
 
 function delivery(source: string, body: string, receivedAt: number): DeliveryRecord {
   const rawBody = Buffer.from(body);
-  return { source, bodyHash: createHash('sha256').update(rawBody).digest().subarray(0, 16), contentType: 'application/json', rawBody, receivedAt, events: [] };
+  return { source, bodyHash: bodyHash(rawBody), contentType: 'application/json', rawBody, receivedAt, events: [] };
 }
 
 const stores: Store[] = [];
@@ -49,9 +48,7 @@ describe('IngestRepository dedup by body', () => {
 
   it('finds a delivery by its body hash through the index, not by reading every delivery', () => {
     const { db } = openStore();
-    const plan = db
-      .prepare('EXPLAIN QUERY PLAN SELECT id FROM webhook_deliveries WHERE source = ? AND body_hash = ? AND received_at > ? ORDER BY id LIMIT 1')
-      .all('lagnis', Buffer.alloc(16), 0) as { detail: string }[];
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${DELIVERY_BY_BODY}`).all('lagnis', Buffer.alloc(16), 0) as { detail: string }[];
     expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX webhook_deliveries_body \(body_hash=\?\)/);
   });
 
