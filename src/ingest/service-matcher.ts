@@ -17,8 +17,12 @@ function globToRegExp(glob: string): RegExp {
 
 /** `https://API.example.com/health/` and `https://api.example.com/health` are the same monitor. */
 export function normalizeUrl(url: string): string {
-  const u = parsedUrl(url);
-  return u ? normalizedUrl(u) : url.trim();
+  return normalized(url, parsedUrl(url));
+}
+
+/** `normalizeUrl` for a URL the caller has parsed already (`parsed` undefined: it is not one). */
+function normalized(url: string, parsed: URL | undefined): string {
+  return parsed ? `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, '')}${parsed.search}` : url.trim();
 }
 
 function parsedUrl(url: string): URL | undefined {
@@ -27,10 +31,6 @@ function parsedUrl(url: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-function normalizedUrl(u: URL): string {
-  return `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
 }
 
 /**
@@ -61,12 +61,12 @@ export class ServiceMatcher {
   /** The service of an external event; unmatched events get one named after the URL host, flagged as derived. */
   forEvent(e: ExternalEvent): { service: string; derived: boolean } {
     if (e.serviceHint && this.names.has(e.serviceHint)) return { service: e.serviceHint, derived: false };
-    const listed = this.monitors.get(e.monitorKey) ?? (e.url ? this.monitors.get(e.url) : undefined);
-    if (listed) return { service: listed, derived: false };
-    // Parsed once, for both the normalized URL and the host: a URL parse is the dearest step of matching.
+    // Parsed once, for both the normalized URL and the host of a derived service.
     const url = e.url ? parsedUrl(e.url) : undefined;
-    const service = (e.url ? this.monitors.get(url ? normalizedUrl(url) : e.url.trim()) : undefined) ?? (e.name ? this.monitors.get(e.name) : undefined);
-    if (service) return { service, derived: false };
+    for (const key of [e.monitorKey, e.url, e.url && normalized(e.url, url), e.name]) {
+      const service = key ? this.monitors.get(key) : undefined;
+      if (service) return { service, derived: false };
+    }
     return { service: url?.hostname ?? e.serviceHint ?? e.name ?? e.monitorKey, derived: true };
   }
 
