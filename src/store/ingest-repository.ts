@@ -82,6 +82,9 @@ export class IngestRepository {
   private readonly insertEvent: Statement;
   private readonly upsertMinute: Statement;
   private readonly insertFailure: Statement;
+  /** Built once: better-sqlite3 makes four wrapper functions each time `transaction` is called, and these run per batch. */
+  private readonly deliveriesWrite: (batch: DeliveryRecord[]) => DeliveryResult[];
+  private readonly telemetryWrite: (batches: TelemetryBatch[]) => void;
 
   /** `writesHeld`: when batched writes of deliveries and telemetry should wait (see `Checkpointer.writesHeld`). */
   constructor(
@@ -110,6 +113,17 @@ export class IngestRepository {
     this.insertFailure = db.prepare(
       'INSERT INTO auth_failures (ts, service, route, status, ip, user, country, asn, ua) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.deliveriesWrite = db.transaction((batch: DeliveryRecord[]) => batch.map((d) => this.storeDelivery(d)));
+    this.telemetryWrite = db.transaction((batches: TelemetryBatch[]) => {
+      for (const b of batches) {
+        for (const a of b.aggregates) {
+          this.upsertMinute.run(a.service, a.minute, a.route, a.status, a.auth, a.count, a.latencySumMs, a.latencyMaxMs, a.bytesOut);
+        }
+        for (const f of b.evidence) {
+          this.insertFailure.run(f.ts, f.service, f.route, f.status, f.ip, f.user ?? null, f.country ?? null, f.asn ?? null, f.ua ?? null);
+        }
+      }
+    });
   }
 
   /**
@@ -118,31 +132,31 @@ export class IngestRepository {
    * delivery's id. Lookups see earlier deliveries of the same batch, so two copies arriving together count once.
    */
   writeDeliveries(batch: DeliveryRecord[]): DeliveryResult[] {
-    return this.db.transaction(() =>
-      batch.map((d): DeliveryResult => {
-        const seen =
-          (d.deliveryKey ? (this.byKey.get(d.source, d.deliveryKey) as number | undefined) : undefined) ??
-          (this.byHash.get(d.source, d.bodyHash, d.receivedAt - DEDUP_WINDOW_MS) as number | undefined);
-        if (seen !== undefined) return { id: seen, duplicate: true, stored: [] };
-        let firstSeen: number | undefined;
-        const fresh = d.events.filter(({ event }) => {
-          if (!event.eventId) return true;
-          const prior = this.byEventId.get(d.source, event.eventId) as number | undefined;
-          if (prior === undefined) return true;
-          firstSeen ??= prior;
-          return false;
-        });
-        if (fresh.length === 0 && firstSeen !== undefined) return { id: firstSeen, duplicate: true, stored: [] };
-        const id = Number(this.insertDelivery.run(d.source, d.bodyHash, d.contentType ?? null, d.rawBody, d.receivedAt, d.deliveryKey ?? null).lastInsertRowid);
-        for (const { event: e, service, serviceDerived } of fresh) {
-          this.insertEvent.run(
-            id, d.source, e.eventId ?? null, e.monitorKey, e.name ?? null, e.url ?? null, e.state, e.statusCode ?? null,
-            e.responseTimeMs ?? null, e.reason ?? null, e.location ?? null, e.occurredAt, d.receivedAt, service, serviceDerived ? 1 : 0,
-          );
-        }
-        return { id, duplicate: false, stored: fresh };
-      }),
-    )();
+    return this.deliveriesWrite(batch);
+  }
+
+  private storeDelivery(d: DeliveryRecord): DeliveryResult {
+    const seen =
+      (d.deliveryKey ? (this.byKey.get(d.source, d.deliveryKey) as number | undefined) : undefined) ??
+      (this.byHash.get(d.source, d.bodyHash, d.receivedAt - DEDUP_WINDOW_MS) as number | undefined);
+    if (seen !== undefined) return { id: seen, duplicate: true, stored: [] };
+    let firstSeen: number | undefined;
+    const fresh = d.events.filter(({ event }) => {
+      if (!event.eventId) return true;
+      const prior = this.byEventId.get(d.source, event.eventId) as number | undefined;
+      if (prior === undefined) return true;
+      firstSeen ??= prior;
+      return false;
+    });
+    if (fresh.length === 0 && firstSeen !== undefined) return { id: firstSeen, duplicate: true, stored: [] };
+    const id = Number(this.insertDelivery.run(d.source, d.bodyHash, d.contentType ?? null, d.rawBody, d.receivedAt, d.deliveryKey ?? null).lastInsertRowid);
+    for (const { event: e, service, serviceDerived } of fresh) {
+      this.insertEvent.run(
+        id, d.source, e.eventId ?? null, e.monitorKey, e.name ?? null, e.url ?? null, e.state, e.statusCode ?? null,
+        e.responseTimeMs ?? null, e.reason ?? null, e.location ?? null, e.occurredAt, d.receivedAt, service, serviceDerived ? 1 : 0,
+      );
+    }
+    return { id, duplicate: false, stored: fresh };
   }
 
   /** Normalized events as received, newest first. */
@@ -179,15 +193,6 @@ export class IngestRepository {
 
   /** Adds telemetry batches to the per-minute aggregates and stores their auth-failure evidence, in one transaction. */
   writeTelemetry(batches: TelemetryBatch[]): void {
-    this.db.transaction(() => {
-      for (const b of batches) {
-        for (const a of b.aggregates) {
-          this.upsertMinute.run(a.service, a.minute, a.route, a.status, a.auth, a.count, a.latencySumMs, a.latencyMaxMs, a.bytesOut);
-        }
-        for (const f of b.evidence) {
-          this.insertFailure.run(f.ts, f.service, f.route, f.status, f.ip, f.user ?? null, f.country ?? null, f.asn ?? null, f.ua ?? null);
-        }
-      }
-    })();
+    this.telemetryWrite(batches);
   }
 }
