@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Request } from 'autocannon';
 import Database from 'better-sqlite3';
 import { LAGNIS_SECRET, nextWebhook } from './lagnis-webhook.js';
-import { CLI, fmt, median, picketLoopLagMs, pinSelf, spawnPinned, sum, tempDir, type Figure, type Spawned } from './lib.js';
+import { CLI, fmt, median, picketLoopLagMs, pinSelf, resultOfChild, spawnPinned, sum, tempDir, type Figure, type Spawned } from './lib.js';
 
 const TOKEN = 'bench-telemetry-token';
 const SECONDS = 8;
@@ -56,12 +55,7 @@ interface PacedRound {
  */
 function pacedRound(url: string, perSecond: number, seconds: number): Promise<PacedRound> {
   const sender = fileURLToPath(new URL('./paced-sender.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', sender, url, String(perSecond), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as PacedRound) : reject(new Error(`paced sender exited with ${code}`))));
-  });
+  return resultOfChild(process.execPath, ['--import', 'tsx', sender, url, String(perSecond), String(seconds)], 'paced sender');
 }
 
 function load(url: string, opts: { connections: number; body?: string; headers?: Record<string, string>; signed?: boolean }) {

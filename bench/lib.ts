@@ -190,3 +190,16 @@ export function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv
 }
 
 export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/**
+ * Runs a bench script in a process of its own (its own heap, so what earlier suites left in the bench's cannot stall
+ * it) and resolves with the JSON it prints as its last line of output.
+ */
+export function resultOfChild<T>(command: string, args: string[], what: string): Promise<T> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`${what} exited with ${code}`))));
+  });
+}

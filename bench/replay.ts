@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Prng } from '../src/simulate/prng.js';
-import { fmt, median, tempDir, type Figure } from './lib.js';
+import { fmt, median, resultOfChild, tempDir, type Figure } from './lib.js';
 
 const RECORDS = 1_000_000;
 const IPS = 100_000;
@@ -53,10 +52,7 @@ interface WorkerResult {
 
 function replay(file: string, bare: boolean): Promise<WorkerResult> {
   const worker = fileURLToPath(new URL('./replay-worker.mjs', import.meta.url));
-  const child = spawn(process.execPath, [worker, file, ...(bare ? ['--bare'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as WorkerResult) : reject(new Error(`replay worker exited ${code}`)))));
+  return resultOfChild(process.execPath, [worker, file, ...(bare ? ['--bare'] : [])], 'replay worker');
 }
 
 /**

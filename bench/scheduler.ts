@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, startTarget, sum, type Figure } from './lib.js';
+import { fmt, median, resultOfChild, startTarget, sum, type Figure } from './lib.js';
 import type { Gap } from './loop-gaps.js';
 
 interface WorkerResult {
@@ -26,17 +26,7 @@ interface WorkerResult {
 /** Runs the scheduler worker pinned to one core (the target server gets the other), with Node started with `nodeFlags`. */
 export function runWorker(checks: number, intervalMs: number, durationMs: number, target: string, nodeFlags: string[] = []): Promise<WorkerResult> {
   const worker = fileURLToPath(new URL('./scheduler-worker.ts', import.meta.url));
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', worker, String(checks), String(intervalMs), String(durationMs), target], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`scheduler worker exited with ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').pop()!) as WorkerResult);
-    });
-  });
+  return resultOfChild('taskset', ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', worker, String(checks), String(intervalMs), String(durationMs), target], 'scheduler worker');
 }
 
 /** A run's longest gap and where the event loop's thread was meanwhile, e.g. `265 ms (12 on a core, 3 queued, 250 asleep)`. */
