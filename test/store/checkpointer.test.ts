@@ -65,14 +65,24 @@ describe('Checkpointer', () => {
   }, 20_000);
 
   it('catches up before it holds writers, so the pass they wait for copies little', async () => {
-    const without = await flood(true, 6_000, 0);
-    const caughtUp = await flood(true, 6_000);
-    expect(caughtUp.rows).toBe(6_000);
-    expect(without.holds).toBeGreaterThan(0);
-    expect(caughtUp.holds).toBeGreaterThan(0);
-    // Without catching up, the held pass copies what was committed during the timed pass (about twice as much here).
-    expect(caughtUp.heldPassFrames / caughtUp.holds).toBeLessThan(without.heldPassFrames / without.holds);
-  }, 20_000);
+    // Three floods each way, alternating, compared by their totals: on a loaded machine the writer slows, fewer frames
+    // land during a pass, and a single pair's difference (1.3–1.6× here when idle) once fell within its noise.
+    const without = { frames: 0, holds: 0 };
+    const caughtUp = { frames: 0, holds: 0 };
+    for (let i = 0; i < 3; i++) {
+      const w = await flood(true, 6_000, 0);
+      const c = await flood(true, 6_000);
+      expect(c.rows).toBe(6_000);
+      expect(w.holds).toBeGreaterThan(0);
+      expect(c.holds).toBeGreaterThan(0);
+      without.frames += w.heldPassFrames;
+      without.holds += w.holds;
+      caughtUp.frames += c.heldPassFrames;
+      caughtUp.holds += c.holds;
+    }
+    // Without catching up, the held pass copies what was committed during the timed pass too.
+    expect(caughtUp.frames / caughtUp.holds).toBeLessThan(without.frames / without.holds);
+  }, 60_000);
 
   it('starts the WAL afresh only on its own thread, so the event loop never syncs the new WAL header', async () => {
     const file = path.join(tempDir(), 'restart.db');
