@@ -66,7 +66,7 @@ describe('Checkpointer', () => {
 
   it('catches up before it holds writers, so the pass they wait for copies little', async () => {
     // Three floods each way, alternating, compared by their totals: on a loaded machine the writer slows, fewer frames
-    // land during a pass, and a single pair's difference (1.3–1.6× here when idle) once fell within its noise.
+    // land during a pass, and a single pair's difference (1.2–1.6× here when idle) once fell within its noise.
     const without = { frames: 0, holds: 0 };
     const caughtUp = { frames: 0, holds: 0 };
     for (let i = 0; i < 3; i++) {
