@@ -61,13 +61,18 @@ export class ServiceMatcher {
   /** The service of an external event; unmatched events get one named after the URL host, flagged as derived. */
   forEvent(e: ExternalEvent): { service: string; derived: boolean } {
     if (e.serviceHint && this.names.has(e.serviceHint)) return { service: e.serviceHint, derived: false };
-    // Parsed once, for both the normalized URL and the host of a derived service.
+    const asSent = this.listed(e.monitorKey) ?? this.listed(e.url);
+    if (asSent) return { service: asSent, derived: false };
+    // Parsed only when the id and the URL as sent are not listed (most events of a configured monitor stop above), and
+    // then once, for both the normalized URL and the host of a derived service.
     const url = e.url ? parsedUrl(e.url) : undefined;
-    for (const key of [e.monitorKey, e.url, e.url && normalized(e.url, url), e.name]) {
-      const service = key ? this.monitors.get(key) : undefined;
-      if (service) return { service, derived: false };
-    }
+    const loosely = this.listed(e.url && normalized(e.url, url)) ?? this.listed(e.name);
+    if (loosely) return { service: loosely, derived: false };
     return { service: url?.hostname ?? e.serviceHint ?? e.name ?? e.monitorKey, derived: true };
+  }
+
+  private listed(key: string | undefined): string | undefined {
+    return key ? this.monitors.get(key) : undefined;
   }
 
   /** The service of a telemetry route. Records come in runs of one route, so the last answer is kept at hand. */
