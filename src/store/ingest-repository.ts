@@ -82,9 +82,16 @@ export class IngestRepository {
   private readonly insertEvent: Statement;
   private readonly upsertMinute: Statement;
   private readonly insertFailure: Statement;
-  /** Built once: better-sqlite3 makes four wrapper functions each time `transaction` is called, and these run per batch. */
-  private readonly deliveriesWrite: (batch: DeliveryRecord[]) => DeliveryResult[];
-  private readonly telemetryWrite: (batches: TelemetryBatch[]) => void;
+  // The two writes below are transactions built once in the constructor: better-sqlite3 makes four wrapper functions
+  // each time `transaction` is called, and these run per batch.
+  /**
+   * Stores deliveries in one transaction. A delivery seen before (same sender delivery id, or same body within
+   * 24 h), or whose events were all seen before (same event id), is not stored again and answers with the first
+   * delivery's id. Lookups see earlier deliveries of the same batch, so two copies arriving together count once.
+   */
+  readonly writeDeliveries: (batch: DeliveryRecord[]) => DeliveryResult[];
+  /** Adds telemetry batches to the per-minute aggregates and stores their auth-failure evidence, in one transaction. */
+  readonly writeTelemetry: (batches: TelemetryBatch[]) => void;
 
   /** `writesHeld`: when batched writes of deliveries and telemetry should wait (see `Checkpointer.writesHeld`). */
   constructor(
@@ -113,8 +120,8 @@ export class IngestRepository {
     this.insertFailure = db.prepare(
       'INSERT INTO auth_failures (ts, service, route, status, ip, user, country, asn, ua) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.deliveriesWrite = db.transaction((batch: DeliveryRecord[]) => batch.map((d) => this.storeDelivery(d)));
-    this.telemetryWrite = db.transaction((batches: TelemetryBatch[]) => {
+    this.writeDeliveries = db.transaction((batch: DeliveryRecord[]) => batch.map((d) => this.storeDelivery(d)));
+    this.writeTelemetry = db.transaction((batches: TelemetryBatch[]) => {
       for (const b of batches) {
         for (const a of b.aggregates) {
           this.upsertMinute.run(a.service, a.minute, a.route, a.status, a.auth, a.count, a.latencySumMs, a.latencyMaxMs, a.bytesOut);
@@ -124,15 +131,6 @@ export class IngestRepository {
         }
       }
     });
-  }
-
-  /**
-   * Stores deliveries in one transaction. A delivery seen before (same sender delivery id, or same body within
-   * 24 h), or whose events were all seen before (same event id), is not stored again and answers with the first
-   * delivery's id. Lookups see earlier deliveries of the same batch, so two copies arriving together count once.
-   */
-  writeDeliveries(batch: DeliveryRecord[]): DeliveryResult[] {
-    return this.deliveriesWrite(batch);
   }
 
   private storeDelivery(d: DeliveryRecord): DeliveryResult {
@@ -189,10 +187,5 @@ export class IngestRepository {
       for (const [key, column] of optional) if (r[column] !== null) (out as unknown as Record<string, unknown>)[key] = r[column];
       return out;
     });
-  }
-
-  /** Adds telemetry batches to the per-minute aggregates and stores their auth-failure evidence, in one transaction. */
-  writeTelemetry(batches: TelemetryBatch[]): void {
-    this.telemetryWrite(batches);
   }
 }
