@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Request } from 'autocannon';
 import Database from 'better-sqlite3';
 import { LAGNIS_SECRET, nextWebhook } from './lagnis-webhook.js';
+import type { PacedRound } from './paced-sender.js';
 import { CLI, fmt, median, picketLoopLagMs, pinSelf, resultOfChild, spawnPinned, sum, tempDir, type Figure, type Spawned } from './lib.js';
 
 const TOKEN = 'bench-telemetry-token';
@@ -38,15 +39,6 @@ function signedWebhook(request: Request): Request {
   request.body = body;
   request.headers = { ...request.headers, ...headers };
   return request;
-}
-
-interface PacedRound {
-  p50: number;
-  p99: number;
-  max: number;
-  failed: number;
-  /** The sender's own longest stall: a request it sends late is timed from when it was due, so it shows as latency. */
-  senderLagMs: number;
 }
 
 /**

@@ -47,10 +47,21 @@ async function pacedWebhooks(url: string, perSecond: number, seconds: number): P
   return { latencies, failed };
 }
 
+/** What the sender prints: one round's latencies in ms, requests not answered 202, and its own longest stall. */
+export interface PacedRound {
+  p50: number;
+  p99: number;
+  max: number;
+  failed: number;
+  /** The sender's own longest stall: a request it sends late is timed from when it was due, so it shows as latency. */
+  senderLagMs: number;
+}
+
 const [url, perSecond, seconds] = process.argv.slice(2);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 const r = await pacedWebhooks(url!, Number(perSecond), Number(seconds));
 lag.disable();
 const l = r.latencies;
-console.log(JSON.stringify({ p50: percentile(l, 50), p99: percentile(l, 99), max: Math.max(...l), failed: r.failed, senderLagMs: lag.max / 1e6 }));
+const round: PacedRound = { p50: percentile(l, 50), p99: percentile(l, 99), max: Math.max(...l), failed: r.failed, senderLagMs: lag.max / 1e6 };
+console.log(JSON.stringify(round));
