@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { createSecureContext, rootCertificates, type TLSSocket } from 'node:tls';
-import got, { RequestError, TimeoutError, type BeforeRequestHook, type Method, type Request, type RequestFunction, type StreamOptions } from 'got';
+import got, { AbortError, RequestError, TimeoutError, type BeforeRequestHook, type ExtendOptions, type Got, type Method, type Request, type RequestFunction, type StreamOptions } from 'got';
 import { packageInfo } from '../package-info.js';
 import type { HttpRequestOptions } from './check.js';
 import type { ErrorClass, PhaseTimings, ProbeContext } from './types.js';
@@ -94,18 +94,34 @@ export interface Exchange {
 }
 
 /**
- * got's options for one probe, naming only what differs from probeClient's defaults: got validates and copies
- * every option it is given, on every request.
+ * got clients by the settings that many probes share (timeout, TLS verification, redirects, extra CA), so that most
+ * probes hand got no options of their own: got validates, copies and merges every option it is given, on every
+ * request. Bounded by the distinct settings in the config.
  */
-function requestOptions(req: ExchangeRequest, ctx: ProbeContext): StreamOptions {
-  const options: StreamOptions = { timeout: { request: req.timeoutMs } };
+const clients = new Map<string, Got>();
+
+function clientFor(req: ExchangeRequest, ctx: ProbeContext): Got {
+  const { tlsVerify, ca, followRedirects } = req.options;
+  const key = `${req.timeoutMs}|${tlsVerify}|${followRedirects}|${ca === undefined ? '' : `${ctx.configDir}|${ca}`}`;
+  let client = clients.get(key);
+  if (!client) {
+    const options: ExtendOptions = { timeout: { request: req.timeoutMs } };
+    if (followRedirects) options.followRedirect = true;
+    if (ca !== undefined) options.agent = { http: httpAgent, https: agentFor(ca, ctx.configDir) };
+    if (!tlsVerify) options.https = { rejectUnauthorized: false };
+    client = probeClient.extend(options);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** What differs between probes of the same settings: a GET without headers or body passes none. */
+function requestOptions(req: ExchangeRequest): StreamOptions | undefined {
+  if ((req.method === undefined || req.method === 'GET') && req.headers === undefined && req.body === undefined) return undefined;
+  const options: StreamOptions = {};
   if (req.method !== undefined && req.method !== 'GET') options.method = req.method as Method;
   if (req.headers !== undefined) options.headers = req.headers;
   if (req.body !== undefined) options.body = req.body;
-  if (req.options.followRedirects) options.followRedirect = true;
-  if (req.options.ca !== undefined) options.agent = { http: httpAgent, https: agentFor(req.options.ca, ctx.configDir) };
-  if (!req.options.tlsVerify) options.https = { rejectUnauthorized: false };
-  if (ctx.signal !== undefined) options.signal = ctx.signal;
   return options;
 }
 
@@ -113,7 +129,10 @@ function requestOptions(req: ExchangeRequest, ctx: ProbeContext): StreamOptions 
 export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise<Exchange> {
   const started = performance.now();
   const out: Exchange = { headers: {}, body: Buffer.alloc(0), truncated: false, timings: { totalMs: 0 } };
-  const stream = probeClient.stream(req.url, requestOptions(req, ctx));
+  const stream = clientFor(req, ctx).stream(req.url, requestOptions(req));
+  // The caller's signal is listened to here rather than handed to got, which would make it an option to merge.
+  const abort = () => stream.destroy(new AbortError(stream));
+  ctx.signal?.addEventListener('abort', abort, { once: true });
   stream.once('response', (res: http.IncomingMessage) => {
     out.status = res.statusCode;
     out.headers = res.headers;
@@ -125,17 +144,34 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
       out.tlsProtocol = socket.getProtocol() ?? undefined;
     }
   });
+  let complete = false;
   try {
+    if (ctx.signal?.aborted) throw new AbortError(stream);
     const read = await readCapped(stream, req.options.maxBodyBytes);
     out.body = read.body;
     out.truncated = read.truncated;
+    complete = !read.truncated;
   } catch (err) {
     out.error = classify(err);
   } finally {
-    if (!stream.destroyed) stream.destroy();
+    ctx.signal?.removeEventListener('abort', abort);
+    release(stream, complete);
   }
   out.timings = phases(stream.timings, performance.now() - started);
   return out;
+}
+
+/**
+ * After a complete response Node closes the connection itself (keep-alive is off): it shuts down the sending side,
+ * then closes the socket. Destroying got's stream at once closed the socket before that shutdown had run, so the FIN
+ * went out from close(), which cost the prober more CPU: 4 % of a plain HTTP probe, 1.5 % of an HTTPS one. got's
+ * stream is destroyed, to free its listeners, once the socket has closed.
+ */
+function release(stream: Request, complete: boolean): void {
+  if (stream.destroyed) return;
+  const socket = stream.socket;
+  if (complete && socket && !socket.destroyed) socket.once('close', () => stream.destroy());
+  else stream.destroy();
 }
 
 /**
@@ -187,13 +223,14 @@ export function classify(err: unknown): { class: ErrorClass; message: string } {
   if (err instanceof TimeoutError || code === 'ETIMEDOUT') {
     return { class: 'timeout', message: `timed out${e.event ? ` (${e.event} phase)` : ''}` };
   }
+  // Before the reset patterns below, which an abort's message ("This operation was aborted") would match.
+  if (code === 'ERR_ABORTED' || e.name === 'AbortError') return { class: 'timeout', message: 'aborted' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENODATA') return { class: 'dns', message: `DNS lookup failed (${code})` };
   if (code === 'ECONNREFUSED') return { class: 'refused', message: 'connection refused' };
   if (TLS_CODES.test(code) || /certificate|ssl|tls/i.test(e.message ?? '')) return { class: 'tls', message: `TLS: ${code || e.message}` };
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || /socket hang up|aborted|premature close/i.test(e.message ?? '')) {
     return { class: 'reset', message: `connection reset (${code || e.message})` };
   }
-  if (code === 'ERR_ABORTED' || e.name === 'AbortError') return { class: 'timeout', message: 'aborted' };
   if (err instanceof RequestError) return { class: 'reset', message: `request failed (${code || e.message})` };
   return { class: 'reset', message: (e.message ?? String(err)).slice(0, 200) };
 }
