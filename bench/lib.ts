@@ -157,9 +157,15 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-/** Starts a command pinned to `core`, keeping its output for waitFor. */
+/** The command and arguments that run node with `args` on `core` alone. */
+export function nodeOnCore(core: number, args: string[]): [string, string[]] {
+  return ['taskset', ['-c', String(core), process.execPath, ...args]];
+}
+
+/** Starts node with `args` pinned to `core`, keeping its output for waitFor. */
 export function spawnPinned(core: number, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const [command, argv] = nodeOnCore(core, args);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

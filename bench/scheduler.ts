@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, resultOfChild, startTarget, sum, type Figure } from './lib.js';
+import { fmt, median, nodeOnCore, resultOfChild, startTarget, sum, type Figure } from './lib.js';
 import type { Gap } from './loop-gaps.js';
 
 interface WorkerResult {
@@ -26,7 +26,7 @@ interface WorkerResult {
 /** Runs the scheduler worker pinned to one core (the target server gets the other), with Node started with `nodeFlags`. */
 export function runWorker(checks: number, intervalMs: number, durationMs: number, target: string, nodeFlags: string[] = []): Promise<WorkerResult> {
   const worker = fileURLToPath(new URL('./scheduler-worker.ts', import.meta.url));
-  return resultOfChild('taskset', ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', worker, String(checks), String(intervalMs), String(durationMs), target], 'scheduler worker');
+  return resultOfChild(...nodeOnCore(0, [...nodeFlags, '--import', 'tsx', worker, String(checks), String(intervalMs), String(durationMs), target]), 'scheduler worker');
 }
 
 /** A run's longest gap and where the event loop's thread was meanwhile, e.g. `265 ms (12 on a core, 3 queued, 250 asleep)`. */
