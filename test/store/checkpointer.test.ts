@@ -108,13 +108,15 @@ describe('Checkpointer', () => {
     }
     expect(walSalts(file)).toBe(first.salts);
     expect(checkpointer.holds).toBe(0);
-    // Past restartFrames, writers wait for a pass, and the thread's own commit starts the WAL afresh.
-    for (let i = 0; i < 100 && checkpointer.holds === 0; i++) {
+    // Past restartFrames, writers wait for a pass, and the thread's own commit starts the WAL afresh. On a loaded
+    // machine a hold can end at its 250-ms bound before the thread's pass has run, restarting nothing; a later hold
+    // then tries again.
+    for (let i = 0; i < 200 && walSalts(file) === first.salts; i++) {
       await Promise.all(Array.from({ length: 8 }, () => writer.write(Buffer.alloc(4000, i))));
+      await checkpointer.writesHeld();
       await sleep(5);
     }
-    await checkpointer.writesHeld();
-    expect(checkpointer.holds).toBe(1);
+    expect(checkpointer.holds).toBeGreaterThanOrEqual(1);
     const restarted = { salts: walSalts(file), version: version() };
     expect(restarted.salts).not.toBe(first.salts);
     expect(restarted.version).not.toBe(first.version);
