@@ -136,18 +136,21 @@ export async function cpuOf(fn: () => Promise<void>): Promise<number> {
   return (d.user + d.system) / 1000;
 }
 
-/**
- * Pins this process to one core so a server pinned to the other is measured without competition, and returns what
- * puts its cores back. Processes spawned meanwhile inherit the pin: left in place, it had put the replay suite's two
- * threads on one core.
- */
-export function pinSelf(core: number): () => void {
-  const pid = String(process.pid);
+/** Pins a running process to one core, and returns what puts its cores back. */
+export function pinProcess(pid: number, core: number): () => void {
+  const id = String(pid);
   // `taskset -p PID` prints "pid N's current affinity mask: 3".
-  const mask = spawnSync('taskset', ['-p', pid], { encoding: 'utf8' }).stdout.trim().split(' ').pop()!;
-  spawnSync('taskset', ['-p', '-c', String(core), pid], { stdio: 'ignore' });
-  return () => void spawnSync('taskset', ['-p', mask, pid], { stdio: 'ignore' });
+  const mask = spawnSync('taskset', ['-p', id], { encoding: 'utf8' }).stdout.trim().split(' ').pop()!;
+  spawnSync('taskset', ['-p', '-c', String(core), id], { stdio: 'ignore' });
+  return () => void spawnSync('taskset', ['-p', mask, id], { stdio: 'ignore' });
 }
+
+/**
+ * Pins this process to one core so a server pinned to the other is measured without competition. Processes spawned
+ * meanwhile inherit the pin: left in place, it had put the replay suite's two threads on one core, so callers put its
+ * cores back with what this returns.
+ */
+export const pinSelf = (core: number): (() => void) => pinProcess(process.pid, core);
 
 export interface Spawned {
   process: ChildProcess;

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, nodeOnCore, resultOfChild, startTarget, sum, type Figure } from './lib.js';
+import { fmt, median, nodeOnCore, pinProcess, resultOfChild, startTarget, sum, type Figure } from './lib.js';
 import type { Gap } from './loop-gaps.js';
 
 interface WorkerResult {
@@ -49,7 +48,8 @@ export const scenarios: { figure: string; checks: number; intervalMs: number; du
 /** Scheduler lateness and missed runs for 1,000 checks at 5 s and 10,000 checks at 30 s on one core. */
 export async function run(only?: string[]): Promise<Figure[]> {
   const target = await startTarget();
-  spawn('taskset', ['-p', '-c', '1', String(target.process.pid)], { stdio: 'ignore' });
+  // The worker gets core 0; the target server the other, for as long as it runs.
+  pinProcess(target.process.pid!, 1);
   const figures: Figure[] = [];
   try {
     for (const s of scenarios.filter((x) => !only || only.includes(x.figure))) {
