@@ -117,9 +117,10 @@ function clientFor(req: ExchangeRequest, ctx: ProbeContext): Got {
 
 /** What differs between probes of the same settings: a GET without headers or body passes none. */
 function requestOptions(req: ExchangeRequest): StreamOptions | undefined {
-  if ((req.method === undefined || req.method === 'GET') && req.headers === undefined && req.body === undefined) return undefined;
+  const method = req.method === 'GET' ? undefined : (req.method as Method | undefined);
+  if (method === undefined && req.headers === undefined && req.body === undefined) return undefined;
   const options: StreamOptions = {};
-  if (req.method !== undefined && req.method !== 'GET') options.method = req.method as Method;
+  if (method !== undefined) options.method = method;
   if (req.headers !== undefined) options.headers = req.headers;
   if (req.body !== undefined) options.body = req.body;
   return options;
